@@ -1,0 +1,83 @@
+"""Repairs applied to paragraph text: OCR damage, glued footnote calls, line joins."""
+
+from __future__ import annotations
+
+import re
+
+# A word that begins with an elided article damaged by OCR: "1’Organisation", "I’OSCE".
+_DAMAGED_ELISION = re.compile(r"(?<![\w’'])[1I](?=[’'][A-Za-zÀ-ÿ])")
+# An elided article whose "l" was lost entirely: "pour ’OSCE".
+_LOST_ELISION = re.compile(r"(?<=\s)’(?=[AEIOUYHÀÂÉÈÊÎÔaeiouyhàâéèêîô])")
+# A superscript note call read as a quote mark between two capitals: "DECLARATION‘SUR".
+_QUOTE_AS_CALL = re.compile(r"(?<=[A-ZÀ-Ý])‘(?=[A-ZÀ-Ý])")
+# OCR reads of characters that never occur in French running text.
+_OCR_CHARACTERS = str.maketrans({"¢": "ç"})
+_OCR_WORDS = re.compile(r"\b([Cc])euvre")
+
+# Letters OCR produces for digits in a paragraph number ("S." for "5.").
+# Roman numerals (I, V, X) are left out on purpose: "I." is a section heading.
+OCR_DIGITS = str.maketrans({"S": "5", "O": "0", "o": "0", "B": "8", "Z": "2", "G": "6", "l": "1"})
+
+
+def repair_ocr(text: str) -> str:
+    """Repair OCR damage by general rules, never by per-line patches.
+
+    Args:
+        text: paragraph text in French.
+
+    Returns:
+        The text with damaged elisions (``1’``, ``I’``, ``’``) restored to ``l’``,
+        quote marks standing for note calls between capitals replaced by a space,
+        and characters that cannot occur in French text replaced.
+    """
+    text = _QUOTE_AS_CALL.sub(" ", text)
+    text = _DAMAGED_ELISION.sub("l", text)
+    text = _LOST_ELISION.sub("l’", text)
+    text = text.translate(_OCR_CHARACTERS)
+    return _OCR_WORDS.sub(lambda m: "Œuvre" if m.group(1) == "C" else "œuvre", text)
+
+
+def strip_note_calls(text: str, note_numbers: set[str]) -> tuple[str, list[str]]:
+    """Remove footnote call digits glued to a word, for notes that exist.
+
+    ``terrorisme2,`` becomes ``terrorisme,`` when note 2 exists; numbers that
+    are not glued to letters (``1373 (2001)``, ``A/RES/60/288``) are untouched.
+
+    Args:
+        text: paragraph text.
+        note_numbers: the numbers of the notes the document has.
+
+    Returns:
+        The text without the calls, and the note numbers called, in order.
+    """
+    if not note_numbers:
+        return text, []
+    called: list[str] = []
+
+    def _drop(match: re.Match[str]) -> str:
+        if match.group(2) not in note_numbers:
+            return match.group(0)
+        called.append(match.group(2))
+        return match.group(1)
+
+    cleaned = re.sub(r"([a-zà-ÿ]{2})(\d{1,2})(?=[\s,;.:)»]|$)", _drop, text)
+    return cleaned, called
+
+
+def join_lines(lines: list[str]) -> str:
+    """Join hard-wrapped lines into one string.
+
+    A line that ends with a hyphen glued to a word (``sous-``) is joined
+    without a space: in French the hyphen belongs to the compound word.
+    """
+    joined = ""
+    for line in (line.strip() for line in lines):
+        if not line:
+            continue
+        if not joined:
+            joined = line
+        elif re.search(r"\w-$", joined):
+            joined += line
+        else:
+            joined += " " + line
+    return re.sub(r"\s+", " ", joined)

@@ -1,0 +1,35 @@
+"""Shared fixtures: the real corpus, read-only, and every writable path in tmp_path."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from rag.corpus import Document, load_corpus
+
+REPO = Path(__file__).resolve().parent.parent
+CORPUS = REPO / "corpus"
+DATA = Path(__file__).resolve().parent / "data"
+
+
+@pytest.fixture(autouse=True)
+def _isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No test writes into the repository: the working folder and the index live in tmp_path."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("RAG_CORPUS_DIR", str(CORPUS))
+    monkeypatch.setenv("RAG_INDEX_DIR", str(tmp_path / "index"))
+
+
+@pytest.fixture(scope="session")
+def corpus() -> dict[str, Document]:
+    """The five documents of corpus/, by a short key."""
+    documents = load_corpus(CORPUS)
+    keys = {
+        "roumanie": "lettre_roumanie",
+        "note": "note_secretariat",
+        "turquie": "lettre_turquie",
+        "plan": "plan_action",
+        "declaration": "osce_declaration",
+    }
+    return {key: next(d for d in documents if part in d.info.source) for key, part in keys.items()}
