@@ -10,7 +10,16 @@ from pathlib import Path
 
 from rag.metadata import SIDECAR_SUFFIX, DocumentInfo, apply_sidecar, derive_info
 from rag.paragraphs import split_blocks
-from rag.structure import ANNEX_SECTION, LETTER_SECTION, NOTE_SECTION, NOTES, OPERATIVE, PREAMBLE, Labelled, label_blocks
+from rag.structure import (
+    ANNEX_SECTION,
+    LETTER_SECTION,
+    NOTE_SECTION,
+    NOTES,
+    OPERATIVE,
+    PREAMBLE,
+    Labelled,
+    label_blocks,
+)
 from rag.textfix import repair_ocr, strip_note_calls
 
 logger = logging.getLogger(__name__)

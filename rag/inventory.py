@@ -15,7 +15,10 @@ def select_documents(documents: list[Document], name: str | None) -> list[Docume
     return [
         document
         for document in documents
-        if any(wanted in field.casefold() for field in (document.info.source, document.info.title, document.info.short_title))
+        if any(
+            wanted in field.casefold()
+            for field in (document.info.source, document.info.title, document.info.short_title)
+        )
     ]
 
 

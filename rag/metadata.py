@@ -153,7 +153,12 @@ def derive_info(source: str, labelled: list[Labelled], texts: list[str]) -> Docu
     return DocumentInfo(
         source=source,
         doc_id=Path(source).stem,
-        kind=_kind(letter, is_note, title, has_annex=any(item.label == "intitulé" and item.section == "Annexe" for item in labelled)),
+        kind=_kind(
+            letter,
+            is_note,
+            title,
+            has_annex=any(item.label == "intitulé" and item.section == "Annexe" for item in labelled),
+        ),
         title=title,
         short_title=short_title(title),
         date=french_date(dates[0]) if dates else letter_date,

@@ -61,7 +61,8 @@ class _Numbering:
         value = int(digits)
         expected = 1 if self.last is None else self.last + 1
         ocr_repaired = digits != found.group(1)
-        if value == expected or (value == 1 and not ocr_repaired):
+        starts_numbering = self.last is None or value == 1
+        if value == expected or (starts_numbering and not ocr_repaired):
             return value
         return None
 
@@ -137,7 +138,7 @@ def _read_note_zone(lines: list[str], start: int, expected: int) -> tuple[int, l
         if start_match and int(start_match.group(1)) == expected:
             notes.append((start_match.group(1), [_Line(index + 1, text)]))
             expected += 1
-        elif notes and text.strip() and not text[0].isspace():
+        elif notes and text.strip() and not text[0].isspace() and not _SEPARATOR.match(text):
             notes[-1][1].append(_Line(index + 1, text))
         else:
             break

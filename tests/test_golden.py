@@ -10,11 +10,7 @@ from rag.corpus import Document
 
 
 def labels(document: Document, section: str | None = None, kind: str = "paragraph") -> list[str]:
-    return [
-        p.label
-        for p in document.paragraphs
-        if p.kind == kind and (section is None or p.section == section)
-    ]
+    return [p.label for p in document.paragraphs if p.kind == kind and (section is None or p.section == section)]
 
 
 def numbered(document: Document) -> list[int]:
@@ -141,8 +137,7 @@ def test_paragraphs_are_rejoined_across_breaks(
 
 def test_notes_are_paragraphs_of_their_own(corpus: dict[str, Document]) -> None:
     notes = {
-        key: [(p.label, p.text) for p in document.paragraphs if p.kind == "note"]
-        for key, document in corpus.items()
+        key: [(p.label, p.text) for p in document.paragraphs if p.kind == "note"] for key, document in corpus.items()
     }
     assert notes["roumanie"] == [
         (
@@ -172,7 +167,9 @@ def test_no_paragraph_holds_a_separator_or_a_stray_note(corpus: dict[str, Docume
         for paragraph in document.paragraphs:
             assert "____" not in paragraph.text
             if paragraph.kind != "note":
-                assert not re.search(r"Publication des Nations Unies, numéro de vente|S/2004/276, annexe", paragraph.text)
+                assert not re.search(
+                    r"Publication des Nations Unies, numéro de vente|S/2004/276, annexe", paragraph.text
+                )
 
 
 def test_glued_note_calls_are_recognised(corpus: dict[str, Document]) -> None:

@@ -1,0 +1,44 @@
+"""The ``rag paragraphs`` command."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from rag.cli import main
+
+FIELDS = {"id", "source", "doc_title", "letter", "section", "paragraph", "lines", "text"}
+
+
+def test_paragraphs_json_lists_every_paragraph(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["paragraphs", "--json"]) == 0
+    records = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert len(records) == 29 + 36 + 47 + 40 + 13
+    assert all(record.keys() >= FIELDS for record in records)
+    sixteen = next(r for r in records if r["id"] == "2004_note_secretariat_projet_resolution_terrorisme/dispositif/16")
+    assert sixteen["paragraph"] == "16" and sixteen["section"] == "Dispositif" and sixteen["lines"] == [247, 248]
+
+
+def test_paragraphs_doc_filter(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["paragraphs", "--json", "--doc", "antalya"]) == 0
+    records = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert {record["source"] for record in records} == {"2004-04-12_lettre_turquie_document_final_antalya.txt"}
+    assert records[0]["letter"].startswith("Lettre datée du 12 avril 2004")
+
+
+def test_paragraphs_text_output_shows_citations(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["paragraphs", "--doc", "Bucarest pour lutter"]) == 0
+    out = capsys.readouterr().out
+    assert "Plan d’action de Bucarest, section III, paragraphe 9  (lignes 114–120)" in out
+
+
+def test_unknown_document_is_a_clear_error(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["paragraphs", "--doc", "nonexistent"]) == 2
+    assert "No document matches 'nonexistent'" in capsys.readouterr().err
+
+
+def test_empty_corpus_is_a_clear_error(tmp_path, monkeypatch, capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setenv("RAG_CORPUS_DIR", str(tmp_path))
+    assert main(["paragraphs"]) == 1
+    assert "No readable .txt document" in capsys.readouterr().err
