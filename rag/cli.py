@@ -10,6 +10,7 @@ from collections.abc import Sequence
 
 from rag.config import Settings
 from rag.corpus import Document, load_corpus
+from rag.index import IndexError_, build_index
 from rag.inventory import paragraph_record, select_documents
 
 
@@ -44,6 +45,34 @@ def _print_document(document: Document) -> None:
     print()
 
 
+def _index(args: argparse.Namespace, settings: Settings) -> int:
+    report = build_index(settings, show_progress=True, on_stage=lambda message: print(message, flush=True))
+    print(
+        f"Index {settings.index_name()} ready in {settings.index_dir}: {report.paragraphs} paragraphs "
+        f"from {report.documents} documents ({report.embedded} embedded, {report.removed} removed) "
+        f"in {report.seconds:.1f} s."
+    )
+    return 0
+
+
+def _retrieve(args: argparse.Namespace, settings: Settings) -> int:
+    from rag.retrieve import load_retriever, to_document
+
+    retriever = load_retriever(k=args.k, settings=settings, mode=args.mode, docs=args.doc)
+    hits = retriever.index.search(args.question, retriever.k, args.mode, args.doc, None)
+    for rank, hit in enumerate(hits, 1):
+        document = to_document(hit)
+        if args.json:
+            print(json.dumps({"rank": rank, "text": document.page_content, **document.metadata}, ensure_ascii=False))
+        else:
+            first, last = hit.entry.lines
+            print(f"[{rank}] {hit.score:.4f}  {hit.entry.citation}  ({hit.entry.source}, lignes {first}–{last})")
+            print(f"    {hit.entry.text}\n")
+    if not hits:
+        print("No paragraph found.", file=sys.stderr)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The command-line interface, one sub-command per job."""
     parser = argparse.ArgumentParser(prog="rag", description="Cited answers from UN and OSCE documents.")
@@ -53,6 +82,15 @@ def build_parser() -> argparse.ArgumentParser:
     paragraphs.add_argument("--json", action="store_true", help="one JSON object per line")
     paragraphs.add_argument("--doc", metavar="NAME", help="only documents whose file name or title contains NAME")
     paragraphs.set_defaults(handler=_paragraphs)
+    index = commands.add_parser("index", help="build or update the search index")
+    index.set_defaults(handler=_index)
+    retrieve = commands.add_parser("retrieve", help="show the paragraphs found for a question")
+    retrieve.add_argument("question")
+    retrieve.add_argument("-k", type=int, default=None, help="number of paragraphs (default: RAG_K)")
+    retrieve.add_argument("--doc", action="append", metavar="NAME", help="only documents whose name contains NAME")
+    retrieve.add_argument("--mode", choices=["hybrid", "dense", "bm25"], default="hybrid")
+    retrieve.add_argument("--json", action="store_true", help="one JSON object per paragraph")
+    retrieve.set_defaults(handler=_retrieve)
     return parser
 
 
@@ -64,7 +102,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         format="%(levelname)s: %(message)s",
         stream=sys.stderr,
     )
-    return args.handler(args, Settings())
+    logging.getLogger("bm25s").setLevel(logging.WARNING)  # bm25s sets DEBUG on import
+    try:
+        return args.handler(args, Settings())
+    except IndexError_ as error:
+        print(error, file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+# Bump when the way documents are cut or embedded changes: old indexes are then not reused.
+CHUNKING_VERSION = "paragraphs-v1"
 
 
 class Settings(BaseSettings):
@@ -18,3 +22,26 @@ class Settings(BaseSettings):
 
     corpus_dir: Path = Field(Path("corpus"), description="Folder of the .txt documents to answer from.")
     index_dir: Path = Field(Path("index"), description="Folder where the search index is kept.")
+    embedding_model: str = Field(
+        "all-MiniLM-L6-v2",
+        description="sentence-transformers model: all-MiniLM-L6-v2 (packaged, offline) or a local folder.",
+    )
+    embed_context: bool = Field(
+        True, description="Embed each paragraph with its document title and section in front of it."
+    )
+    chroma_host: str | None = Field(None, description="Chroma server host; the embedded Chroma in index_dir when unset.")
+    chroma_port: int = Field(8000, description="Chroma server port, with chroma_host.")
+    k: int = Field(5, ge=1, le=100, description="Number of paragraphs the retriever returns.")
+    fetch_k: int = Field(40, ge=1, description="Candidates taken from each ranking before fusion.")
+    rrf_k: int = Field(60, ge=1, description="Constant of reciprocal rank fusion.")
+    dense_weight_fr: float = Field(0.5, ge=0, description="Weight of the dense ranking for French questions.")
+    dense_weight_en: float = Field(1.0, ge=0, description="Weight of the dense ranking for English questions.")
+
+    def index_name(self) -> str:
+        """Identity of the index: what makes two indexes incompatible, hashed.
+
+        A change of embedding model, of passage format or of the way documents
+        are cut gives another name, so a stale index is never reused.
+        """
+        identity = f"{self.embedding_model}|context={self.embed_context}|{CHUNKING_VERSION}"
+        return "paragraphs-" + hashlib.sha256(identity.encode()).hexdigest()[:12]

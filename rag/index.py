@@ -1,0 +1,297 @@
+"""Build and open the search index: Chroma for vectors, BM25 beside it, one manifest on top.
+
+Layout of ``index_dir``::
+
+    chroma/                     the embedded Chroma (unused with a Chroma server)
+    <index name>/manifest.json  the paragraphs of the current index, in BM25 order
+    <index name>/bm25-<digest>/ the BM25 files the manifest points to
+    .build.lock                 held by the one build that may run
+
+The manifest is replaced atomically and only after everything it points to is
+written; vectors of removed paragraphs are deleted only after that. A build
+killed at any point therefore leaves the previous manifest, and everything it
+names, intact: retrieval keeps working on the previous index.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import shutil
+import tempfile
+from collections.abc import Callable, Iterator
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from filelock import FileLock, Timeout
+
+from rag.config import Settings
+from rag.corpus import Document, Paragraph, load_corpus
+from rag.lexical import LexicalIndex
+
+logger = logging.getLogger(__name__)
+
+MANIFEST = "manifest.json"
+_BATCH = 256
+
+
+class IndexError_(RuntimeError):  # noqa: N801 - "IndexError" is a builtin
+    """Base of the index errors: the message says what to run."""
+
+
+class IndexMissingError(IndexError_):
+    """No index has been built for the current settings."""
+
+
+class IndexBusyError(IndexError_):
+    """Another build holds the lock."""
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One indexed paragraph: what retrieval returns and cites.
+
+    Attributes:
+        chroma_id: content hash of the paragraph, its address and the passage embedded.
+        passage: the text embedded and searched (the paragraph with its context).
+    """
+
+    chroma_id: str
+    passage: str
+    para_id: str
+    source: str
+    doc_id: str
+    doc_title: str
+    short_title: str
+    letter: str | None
+    section: str
+    paragraph: str
+    kind: str
+    lines: tuple[int, int]
+    citation: str
+    text: str
+
+    def metadata(self) -> dict[str, Any]:
+        """Flat metadata for Chroma (which takes no None and no tuple)."""
+        return {
+            "para_id": self.para_id,
+            "source": self.source,
+            "doc_id": self.doc_id,
+            "section": self.section,
+            "paragraph": self.paragraph,
+            "kind": self.kind,
+            "letter": self.letter or "",
+            "citation": self.citation,
+        }
+
+
+@dataclass(frozen=True)
+class Manifest:
+    """What an index holds; the single source of truth for retrieval."""
+
+    name: str
+    embedding_model: str
+    built_at: str
+    bm25_dir: str
+    entries: tuple[Entry, ...]
+
+    @classmethod
+    def read(cls, path: Path) -> Manifest:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        entries = tuple(Entry(**{**e, "lines": tuple(e["lines"])}) for e in data.pop("entries"))
+        return cls(entries=entries, **data)
+
+    def write(self, path: Path) -> None:
+        """Write atomically: a reader sees the old manifest or the new one, never half of one."""
+        data = {**asdict(self), "entries": [asdict(entry) for entry in self.entries]}
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".manifest-", suffix=".tmp")
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            json.dump(data, handle, ensure_ascii=False)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+
+
+@dataclass(frozen=True)
+class BuildReport:
+    """What a build did."""
+
+    paragraphs: int
+    embedded: int
+    removed: int
+    documents: int
+    seconds: float
+
+
+def passage(paragraph: Paragraph, document: Document, with_context: bool) -> str:
+    """The text embedded and searched for a paragraph.
+
+    With context, the document's short title and the section come first, so a
+    question naming the document ("the Antalya seminar") finds its paragraphs.
+    """
+    if not with_context:
+        return paragraph.text
+    where = " — ".join(part for part in (document.info.short_title, paragraph.section) if part)
+    return f"{where} : {paragraph.text}"
+
+
+def entries_for(documents: list[Document], settings: Settings) -> list[Entry]:
+    """Index entries for every paragraph of the documents, in corpus order."""
+    entries = []
+    for document in documents:
+        info = document.info
+        for paragraph in document.paragraphs:
+            text = passage(paragraph, document, settings.embed_context)
+            digest = hashlib.sha256(f"{settings.embedding_model}\n{paragraph.id}\n{text}".encode()).hexdigest()
+            entries.append(
+                Entry(
+                    chroma_id=digest[:32],
+                    passage=text,
+                    para_id=paragraph.id,
+                    source=paragraph.source,
+                    doc_id=paragraph.doc_id,
+                    doc_title=info.title,
+                    short_title=info.short_title,
+                    letter=info.letter,
+                    section=paragraph.section,
+                    paragraph=paragraph.label,
+                    kind=paragraph.kind,
+                    lines=paragraph.lines,
+                    citation=paragraph.citation,
+                    text=paragraph.text,
+                )
+            )
+    return entries
+
+
+def chroma_client(settings: Settings):  # noqa: ANN201 - chromadb's client type is private
+    """The Chroma client the settings ask for: a server, or the embedded one in ``index_dir``."""
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
+
+    chroma_settings = ChromaSettings(anonymized_telemetry=False)
+    if settings.chroma_host:
+        return chromadb.HttpClient(host=settings.chroma_host, port=settings.chroma_port, settings=chroma_settings)
+    return chromadb.PersistentClient(path=str(settings.index_dir / "chroma"), settings=chroma_settings)
+
+
+def collection(client, name: str, create: bool = False):  # noqa: ANN001, ANN201
+    """The index's Chroma collection; vectors are given by us, never computed by Chroma."""
+    if create:
+        return client.get_or_create_collection(
+            name, embedding_function=None, configuration={"hnsw": {"space": "cosine"}}
+        )
+    return client.get_collection(name, embedding_function=None)
+
+
+def build_index(
+    settings: Settings,
+    show_progress: bool = False,
+    on_stage: Callable[[str], None] | None = None,
+) -> BuildReport:
+    """Build or update the index for the corpus, embedding only what changed.
+
+    Args:
+        settings: where the corpus and the index are, and which model embeds.
+        show_progress: show a tqdm progress bar while embedding.
+        on_stage: called with a short message as each stage starts.
+
+    Raises:
+        IndexBusyError: another build is running.
+    """
+    settings.index_dir.mkdir(parents=True, exist_ok=True)
+    lock = FileLock(str(settings.index_dir / ".build.lock"))
+    try:
+        lock.acquire(timeout=0)
+    except Timeout as error:
+        raise IndexBusyError(
+            f"Another `rag index` is building {settings.index_dir} right now; wait for it to finish."
+        ) from error
+    try:
+        return _build_locked(settings, show_progress, on_stage or (lambda message: None))
+    finally:
+        lock.release()
+
+
+def _build_locked(settings: Settings, show_progress: bool, on_stage: Callable[[str], None]) -> BuildReport:
+    from tqdm.auto import tqdm
+
+    from rag.embeddings import load_embeddings
+
+    started = datetime.now(UTC)
+    documents = load_corpus(settings.corpus_dir)
+    entries = entries_for(documents, settings)
+    name = settings.index_name()
+    home = settings.index_dir / name
+    home.mkdir(parents=True, exist_ok=True)
+
+    store = collection(chroma_client(settings), name, create=True)
+    existing = set(store.get(include=[])["ids"])
+    wanted = {entry.chroma_id for entry in entries}
+    to_embed = [entry for entry in entries if entry.chroma_id not in existing]
+    on_stage(f"{len(entries)} paragraphs in {len(documents)} documents; {len(to_embed)} to embed")
+    if to_embed:
+        embeddings = load_embeddings(settings.embedding_model)
+        with tqdm(total=len(to_embed), desc="Embedding", unit="para", disable=not show_progress) as bar:
+            for batch in _batches(to_embed, _BATCH):
+                vectors = embeddings.embed_documents([entry.passage for entry in batch])
+                store.add(
+                    ids=[entry.chroma_id for entry in batch],
+                    embeddings=vectors,
+                    documents=[entry.text for entry in batch],
+                    metadatas=[entry.metadata() for entry in batch],
+                )
+                bar.update(len(batch))
+
+    on_stage("Building the French BM25 index")
+    digest = hashlib.sha256("\n".join(entry.chroma_id for entry in entries).encode()).hexdigest()[:12]
+    bm25_dir = f"bm25-{digest}"
+    if not (home / bm25_dir).exists():
+        staging = Path(tempfile.mkdtemp(dir=home, prefix=".bm25-"))
+        LexicalIndex.build([entry.passage for entry in entries]).save(staging)
+        os.replace(staging, home / bm25_dir)
+    Manifest(
+        name=name,
+        embedding_model=settings.embedding_model,
+        built_at=started.isoformat(timespec="seconds"),
+        bm25_dir=bm25_dir,
+        entries=tuple(entries),
+    ).write(home / MANIFEST)
+
+    stale = sorted(existing - wanted)
+    for batch in _batches(stale, _BATCH * 8):
+        store.delete(ids=batch)
+    for old in home.iterdir():
+        if old.is_dir() and old.name != bm25_dir:
+            shutil.rmtree(old, ignore_errors=True)
+    seconds = (datetime.now(UTC) - started).total_seconds()
+    return BuildReport(len(entries), len(to_embed), len(stale), len(documents), seconds)
+
+
+def _batches(items: list, size: int) -> Iterator[list]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def read_manifest(settings: Settings) -> Manifest:
+    """The current index's manifest.
+
+    Raises:
+        IndexMissingError: with the command that fixes it, when there is no index for
+            these settings (none at all, or only one built with another model or chunking).
+    """
+    path = settings.index_dir / settings.index_name() / MANIFEST
+    if path.exists():
+        return Manifest.read(path)
+    others = [p.parent.name for p in settings.index_dir.glob(f"*/{MANIFEST}")] if settings.index_dir.exists() else []
+    if others:
+        raise IndexMissingError(
+            f"The index in {settings.index_dir} was built with other settings (embedding model, passage "
+            f"format or chunking version); none exists for model {settings.embedding_model!r}. "
+            "Run `rag index` to build it."
+        )
+    raise IndexMissingError(f"There is no index in {settings.index_dir}. Run `rag index` to build it.")

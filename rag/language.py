@@ -1,0 +1,50 @@
+"""What language a question is in, and English questions put into French words."""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from importlib import resources
+
+_ENGLISH = set(
+    "the of and to in is are was were what which who whom whose when where why how does do did "
+    "has have had be been by for with on about from that this these those it its an any there "
+    "should shall would could can may must their they them than or not".split()
+)
+_FRENCH = set(
+    "le la les des du de un une et est sont qui que quoi quel quelle quels quelles quand où comment "
+    "pourquoi dans sur pour par avec au aux ce cette ces il elle ils elles se sa son ses leur leurs "
+    "ont été a y en ne pas plus lors".split()
+)
+
+
+def detect_language(text: str) -> str:
+    """``"en"`` or ``"fr"``, from the share of each language's commonest words (French when unsure)."""
+    words = re.findall(r"[a-zàâçéèêëîïôûùüÿœ]+", text.lower().replace("’", "'"))
+    english = sum(word in _ENGLISH for word in words)
+    french = sum(word in _FRENCH for word in words)
+    return "en" if english > french else "fr"
+
+
+@cache
+def _glossary() -> list[tuple[re.Pattern[str], str]]:
+    text = resources.files("rag").joinpath("data/glossary_en_fr.tsv").read_text(encoding="utf-8")
+    entries = [line.split("\t") for line in text.splitlines() if line and not line.startswith("#")]
+    entries.sort(key=lambda entry: len(entry[0]), reverse=True)
+    return [(re.compile(rf"(?<![\w-]){re.escape(en)}(?![\w-])"), fr) for en, fr in entries]
+
+
+def to_french_terms(question: str) -> str:
+    """Replace the English terms of a question by their French equivalents.
+
+    Terms come from a glossary of UN and OSCE usage (``rag/data/glossary_en_fr.tsv``),
+    longest first; words it does not know are kept (names and numbers match as they are).
+    """
+    text = question.lower().replace("’", "'")
+    found: list[str] = []
+    for pattern, french in _glossary():
+        if pattern.search(text):
+            found.append(french)
+            text = pattern.sub(" ", text)
+    rest = [word for word in re.findall(r"[\w'/-]+", text) if word not in _ENGLISH]
+    return " ".join([*found, *rest])

@@ -1,0 +1,209 @@
+"""Hybrid paragraph retrieval (dense + French BM25) as a LangChain retriever."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any, Literal
+
+import numpy as np
+from langchain_core.callbacks import CallbackManagerForRetrieverRun
+from langchain_core.documents import Document as LCDocument
+from langchain_core.retrievers import BaseRetriever
+from pydantic import ConfigDict, Field
+
+from rag.config import Settings
+from rag.index import Entry, Manifest, chroma_client, collection, read_manifest
+from rag.language import detect_language, to_french_terms
+from rag.lexical import LexicalIndex
+
+logger = logging.getLogger(__name__)
+
+Mode = Literal["hybrid", "dense", "bm25"]
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A paragraph found for a question.
+
+    Attributes:
+        entry: the indexed paragraph.
+        score: fused reciprocal-rank score (higher is better); in ``dense`` mode the
+            cosine similarity, in ``bm25`` mode the BM25 score.
+        dense_rank: 1-based rank in the dense ranking, None when not in it.
+        lexical_rank: 1-based rank in the BM25 ranking, None when not in it.
+    """
+
+    entry: Entry
+    score: float
+    dense_rank: int | None = None
+    lexical_rank: int | None = None
+
+
+class ParagraphIndex:
+    """An opened index: manifest, Chroma collection, BM25 and the embedding model."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.manifest: Manifest = read_manifest(settings)
+        home = settings.index_dir / self.manifest.name
+        self.lexical = LexicalIndex.load(home / self.manifest.bm25_dir, len(self.manifest.entries))
+        self.position = {entry.chroma_id: i for i, entry in enumerate(self.manifest.entries)}
+        self._collection = collection(chroma_client(settings), self.manifest.name)
+
+    @cached_property
+    def embeddings(self):  # noqa: ANN201 - loaded on first dense query
+        from rag.embeddings import load_embeddings
+
+        return load_embeddings(self.manifest.embedding_model)
+
+    def allowed(self, docs: list[str] | None, sections: list[str] | None) -> list[int] | None:
+        """Positions of the entries that pass the filters; None when nothing is filtered."""
+        if not docs and not sections:
+            return None
+        return [i for i, entry in enumerate(self.manifest.entries) if _passes(entry, docs, sections)]
+
+    def dense(self, question: str, n: int, allowed: list[int] | None) -> list[tuple[int, float]]:
+        """Best entries by cosine similarity of MiniLM embeddings, as (position, similarity)."""
+        if allowed is not None and not allowed:
+            return []
+        vector = self.embeddings.embed_query(question)
+        where = None
+        if allowed is not None:
+            where = {"para_id": {"$in": [self.manifest.entries[i].para_id for i in allowed]}}
+        # Ask for a little more: vectors of a build in progress may not be in the manifest yet.
+        result = self._collection.query(
+            query_embeddings=[vector], n_results=max(1, n * 2), where=where, include=["distances"]
+        )
+        hits = []
+        for chroma_id, distance in zip(result["ids"][0], result["distances"][0], strict=True):
+            position = self.position.get(chroma_id)
+            if position is not None:
+                hits.append((position, 1.0 - float(distance)))
+        return hits[:n]
+
+    def bm25(self, question: str, n: int, allowed: list[int] | None, language: str) -> list[tuple[int, float]]:
+        """Best entries by French BM25; English questions are first put into French terms."""
+        if allowed is not None and not allowed:
+            return []
+        query = to_french_terms(question) if language == "en" else question
+        mask = None
+        if allowed is not None:
+            mask = np.zeros(len(self.manifest.entries), dtype=np.float32)
+            mask[allowed] = 1.0
+        return self.lexical.search(query, n, mask)
+
+    def search(
+        self,
+        question: str,
+        k: int,
+        mode: Mode = "hybrid",
+        docs: list[str] | None = None,
+        sections: list[str] | None = None,
+    ) -> list[Hit]:
+        """The ``k`` best paragraphs for a question.
+
+        Hybrid mode fuses the two rankings by weighted reciprocal rank fusion; the
+        weight of the dense side depends on the question's language (English
+        questions can only be matched well by the embeddings and the glossary).
+        """
+        allowed = self.allowed(docs, sections)
+        settings = self.settings
+        language = detect_language(question)
+        if mode == "dense":
+            return [Hit(self.manifest.entries[p], s, dense_rank=r) for r, (p, s) in enumerate(self.dense(question, k, allowed), 1)]
+        if mode == "bm25":
+            return [
+                Hit(self.manifest.entries[p], s, lexical_rank=r)
+                for r, (p, s) in enumerate(self.bm25(question, k, allowed, language), 1)
+            ]
+        dense_weight = settings.dense_weight_en if language == "en" else settings.dense_weight_fr
+        fused: dict[int, list[float | int | None]] = {}
+        rankings = (
+            (self.dense(question, settings.fetch_k, allowed), dense_weight, 1),
+            (self.bm25(question, settings.fetch_k, allowed, language), 1.0, 2),
+        )
+        for ranking, weight, slot in rankings:
+            for rank, (position, _) in enumerate(ranking, 1):
+                record = fused.setdefault(position, [0.0, None, None])
+                record[0] += weight / (settings.rrf_k + rank)
+                record[slot] = rank
+        best = sorted(fused.items(), key=lambda item: -item[1][0])[:k]
+        return [Hit(self.manifest.entries[p], float(s), d, lx) for p, (s, d, lx) in best]
+
+
+def _passes(entry: Entry, docs: list[str] | None, sections: list[str] | None) -> bool:
+    if docs:
+        names = (entry.source.casefold(), entry.doc_title.casefold(), entry.short_title.casefold())
+        if not any(wanted.casefold() in name for wanted in docs for name in names):
+            return False
+    if sections:
+        return any(wanted.casefold() in entry.section.casefold() for wanted in sections)
+    return True
+
+
+def to_document(hit: Hit) -> LCDocument:
+    """A LangChain document: the paragraph's text, with what is needed to cite it."""
+    entry = hit.entry
+    return LCDocument(
+        page_content=entry.text,
+        metadata={
+            "source": entry.source,
+            "doc_title": entry.doc_title,
+            "letter": entry.letter,
+            "section": entry.section,
+            "paragraph": entry.paragraph,
+            "para_id": entry.para_id,
+            "lines": list(entry.lines),
+            "citation": entry.citation,
+            "score": hit.score,
+            "kind": entry.kind,
+            "dense_rank": hit.dense_rank,
+            "lexical_rank": hit.lexical_rank,
+        },
+    )
+
+
+class ParagraphRetriever(BaseRetriever):
+    """LangChain retriever over the paragraph index.
+
+    ``metadata["score"]`` is the fused reciprocal-rank score (higher is better).
+    """
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+
+    index: Any = Field(description="An opened ParagraphIndex.")
+    k: int = Field(5, ge=1, description="Number of paragraphs returned.")
+    mode: Mode = Field("hybrid", description="hybrid, dense or bm25.")
+    docs: list[str] | None = Field(None, description="Only documents whose file name or title contains one of these.")
+    sections: list[str] | None = Field(None, description="Only sections whose name contains one of these.")
+
+    def _get_relevant_documents(self, query: str, *, run_manager: CallbackManagerForRetrieverRun) -> list[LCDocument]:
+        hits = self.index.search(query, self.k, self.mode, self.docs, self.sections)
+        return [to_document(hit) for hit in hits]
+
+
+def load_retriever(
+    k: int | None = None,
+    settings: Settings | None = None,
+    mode: Mode = "hybrid",
+    docs: list[str] | None = None,
+    sections: list[str] | None = None,
+) -> ParagraphRetriever:
+    """Open the index and return a LangChain retriever over it.
+
+    Args:
+        k: number of paragraphs per question (default: settings.k).
+        settings: defaults to ``Settings()`` (environment variables ``RAG_*``).
+        mode: ``hybrid`` (default), ``dense`` or ``bm25``.
+        docs: keep only documents whose file name or title contains one of these.
+        sections: keep only sections whose name contains one of these.
+
+    Raises:
+        IndexMissingError: no index for these settings; the message names the command to run.
+    """
+    settings = settings or Settings()
+    return ParagraphRetriever(
+        index=ParagraphIndex(settings), k=k or settings.k, mode=mode, docs=docs, sections=sections
+    )
