@@ -9,7 +9,7 @@ from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 # Bump when the way documents are cut or embedded changes: old indexes are then not reused.
-CHUNKING_VERSION = "paragraphs-v1"
+CHUNKING_VERSION = "paragraphs-v2"
 
 
 class Settings(BaseSettings):
@@ -29,13 +29,20 @@ class Settings(BaseSettings):
     embed_context: bool = Field(
         True, description="Embed each paragraph with its document title and section in front of it."
     )
-    chroma_host: str | None = Field(None, description="Chroma server host; the embedded Chroma in index_dir when unset.")
+    chroma_host: str | None = Field(
+        None, description="Chroma server host; the embedded Chroma in index_dir when unset."
+    )
     chroma_port: int = Field(8000, description="Chroma server port, with chroma_host.")
+    bm25_k1: float = Field(0.9, gt=0, description="BM25 term-frequency saturation (Anserini's default).")
+    bm25_b: float = Field(0.4, ge=0, le=1, description="BM25 length normalisation (Anserini's default).")
     k: int = Field(5, ge=1, le=100, description="Number of paragraphs the retriever returns.")
     fetch_k: int = Field(40, ge=1, description="Candidates taken from each ranking before fusion.")
     rrf_k: int = Field(60, ge=1, description="Constant of reciprocal rank fusion.")
-    dense_weight_fr: float = Field(0.5, ge=0, description="Weight of the dense ranking for French questions.")
-    dense_weight_en: float = Field(1.0, ge=0, description="Weight of the dense ranking for English questions.")
+    dense_weight_fr: float = Field(0.15, ge=0, description="Weight of the dense ranking for French questions.")
+    dense_weight_en: float = Field(0.0, ge=0, description="Weight of the dense ranking for English questions.")
+    reference_weight: float = Field(
+        2.0, ge=0, description="Weight of the paragraphs a question cites by number (“paragraphe 16”)."
+    )
 
     def index_name(self) -> str:
         """Identity of the index: what makes two indexes incompatible, hashed.
@@ -43,5 +50,7 @@ class Settings(BaseSettings):
         A change of embedding model, of passage format or of the way documents
         are cut gives another name, so a stale index is never reused.
         """
-        identity = f"{self.embedding_model}|context={self.embed_context}|{CHUNKING_VERSION}"
+        identity = (
+            f"{self.embedding_model}|context={self.embed_context}|bm25={self.bm25_k1},{self.bm25_b}|{CHUNKING_VERSION}"
+        )
         return "paragraphs-" + hashlib.sha256(identity.encode()).hexdigest()[:12]

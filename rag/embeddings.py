@@ -78,7 +78,7 @@ class LocalEmbeddings(Embeddings):
 
 
 @cache
-def _load_model(path: str):  # noqa: ANN202 - SentenceTransformer is imported lazily
+def _load_model(path: str):
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
     from sentence_transformers import SentenceTransformer

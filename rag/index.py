@@ -39,7 +39,7 @@ MANIFEST = "manifest.json"
 _BATCH = 256
 
 
-class IndexError_(RuntimeError):  # noqa: N801 - "IndexError" is a builtin
+class IndexError_(RuntimeError):
     """Base of the index errors: the message says what to run."""
 
 
@@ -66,6 +66,7 @@ class Entry:
     source: str
     doc_id: str
     doc_title: str
+    doc_kind: str
     short_title: str
     letter: str | None
     section: str
@@ -155,6 +156,7 @@ def entries_for(documents: list[Document], settings: Settings) -> list[Entry]:
                     source=paragraph.source,
                     doc_id=paragraph.doc_id,
                     doc_title=info.title,
+                    doc_kind=info.kind,
                     short_title=info.short_title,
                     letter=info.letter,
                     section=paragraph.section,
@@ -168,7 +170,7 @@ def entries_for(documents: list[Document], settings: Settings) -> list[Entry]:
     return entries
 
 
-def chroma_client(settings: Settings):  # noqa: ANN201 - chromadb's client type is private
+def chroma_client(settings: Settings):
     """The Chroma client the settings ask for: a server, or the embedded one in ``index_dir``."""
     import chromadb
     from chromadb.config import Settings as ChromaSettings
@@ -179,7 +181,7 @@ def chroma_client(settings: Settings):  # noqa: ANN201 - chromadb's client type 
     return chromadb.PersistentClient(path=str(settings.index_dir / "chroma"), settings=chroma_settings)
 
 
-def collection(client, name: str, create: bool = False):  # noqa: ANN001, ANN201
+def collection(client, name: str, create: bool = False):
     """The index's Chroma collection; vectors are given by us, never computed by Chroma."""
     if create:
         return client.get_or_create_collection(
@@ -252,7 +254,7 @@ def _build_locked(settings: Settings, show_progress: bool, on_stage: Callable[[s
     bm25_dir = f"bm25-{digest}"
     if not (home / bm25_dir).exists():
         staging = Path(tempfile.mkdtemp(dir=home, prefix=".bm25-"))
-        LexicalIndex.build([entry.passage for entry in entries]).save(staging)
+        LexicalIndex.build([entry.passage for entry in entries], settings.bm25_k1, settings.bm25_b).save(staging)
         os.replace(staging, home / bm25_dir)
     Manifest(
         name=name,

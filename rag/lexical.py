@@ -48,9 +48,9 @@ class LexicalIndex:
         self.size = size
 
     @classmethod
-    def build(cls, texts: list[str]) -> LexicalIndex:
+    def build(cls, texts: list[str], k1: float = 0.9, b: float = 0.4) -> LexicalIndex:
         """Index ``texts``; passage ``i`` of the results is ``texts[i]``."""
-        model = bm25s.BM25()
+        model = bm25s.BM25(k1=k1, b=b)
         model.index(tokenize(texts) if texts else [[]], show_progress=False)
         return cls(model, len(texts))
 
@@ -76,7 +76,5 @@ class LexicalIndex:
         if not known or self.size == 0:
             return []
         k = min(k, self.size)
-        documents, scores = self._model.retrieve(
-            [known], k=k, show_progress=False, weight_mask=allowed, n_threads=1
-        )
+        documents, scores = self._model.retrieve([known], k=k, show_progress=False, weight_mask=allowed, n_threads=1)
         return [(int(d), float(s)) for d, s in zip(documents[0], scores[0], strict=True) if s > 0]

@@ -17,6 +17,7 @@ from rag.config import Settings
 from rag.index import Entry, Manifest, chroma_client, collection, read_manifest
 from rag.language import detect_language, to_french_terms
 from rag.lexical import LexicalIndex
+from rag.references import DocumentNames, matches, parse_reference
 
 logger = logging.getLogger(__name__)
 
@@ -51,9 +52,10 @@ class ParagraphIndex:
         self.lexical = LexicalIndex.load(home / self.manifest.bm25_dir, len(self.manifest.entries))
         self.position = {entry.chroma_id: i for i, entry in enumerate(self.manifest.entries)}
         self._collection = collection(chroma_client(settings), self.manifest.name)
+        self.names = DocumentNames(self.manifest.entries)
 
     @cached_property
-    def embeddings(self):  # noqa: ANN201 - loaded on first dense query
+    def embeddings(self):
         from rag.embeddings import load_embeddings
 
         return load_embeddings(self.manifest.embedding_model)
@@ -112,25 +114,47 @@ class ParagraphIndex:
         settings = self.settings
         language = detect_language(question)
         if mode == "dense":
-            return [Hit(self.manifest.entries[p], s, dense_rank=r) for r, (p, s) in enumerate(self.dense(question, k, allowed), 1)]
+            return [
+                Hit(self.manifest.entries[p], s, dense_rank=r)
+                for r, (p, s) in enumerate(self.dense(question, k, allowed), 1)
+            ]
         if mode == "bm25":
             return [
                 Hit(self.manifest.entries[p], s, lexical_rank=r)
                 for r, (p, s) in enumerate(self.bm25(question, k, allowed, language), 1)
             ]
         dense_weight = settings.dense_weight_en if language == "en" else settings.dense_weight_fr
+        named = self.names.named(question, language)
+        if len(named) == len(self.names.doc_ids):
+            named = set()
         fused: dict[int, list[float | int | None]] = {}
         rankings = (
             (self.dense(question, settings.fetch_k, allowed), dense_weight, 1),
             (self.bm25(question, settings.fetch_k, allowed, language), 1.0, 2),
+            (self.cited(question, named, allowed), settings.reference_weight, 0),
         )
         for ranking, weight, slot in rankings:
             for rank, (position, _) in enumerate(ranking, 1):
                 record = fused.setdefault(position, [0.0, None, None])
                 record[0] += weight / (settings.rrf_k + rank)
-                record[slot] = rank
+                if slot:
+                    record[slot] = rank
         best = sorted(fused.items(), key=lambda item: -item[1][0])[:k]
         return [Hit(self.manifest.entries[p], float(s), d, lx) for p, (s, d, lx) in best]
+
+    def cited(self, question: str, named: set[str], allowed: list[int] | None) -> list[tuple[int, float]]:
+        """Paragraphs the question designates by number or section, in the documents it names."""
+        reference = parse_reference(question)
+        if reference.empty:
+            return []
+        pool = range(len(self.manifest.entries)) if allowed is None else allowed
+        found = [
+            (position, 1.0)
+            for position in pool
+            if matches(self.manifest.entries[position], reference)
+            and (not named or self.manifest.entries[position].doc_id in named)
+        ]
+        return found if len(found) <= self.settings.fetch_k else []
 
 
 def _passes(entry: Entry, docs: list[str] | None, sections: list[str] | None) -> bool:

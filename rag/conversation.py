@@ -1,0 +1,42 @@
+"""Follow-up questions made standalone before retrieval, without a language model.
+
+Method: a turn that leans on the conversation (it opens with "Et", "And", "What about"…,
+uses a pronoun or a demonstrative, or is very short) is searched together with the
+previous user turn; a turn that stands on its own is searched alone.
+"""
+
+from __future__ import annotations
+
+import re
+
+_OPENERS = re.compile(
+    r"^\s*(et|and|also|aussi|mais|but|what about|how about|qu['’]en est-il|puis|then|or|ou)\b",
+    re.IGNORECASE,
+)
+_REFERRING = re.compile(
+    r"\b(il|elle|ils|elles|lui|leur|celui-ci|celle-ci|ceux-ci|ce document|cette déclaration|ce texte|"
+    r"ce plan|cette lettre|ce paragraphe|ce dernier|cette dernière|y|en|he|she|it|its|they|them|their|"
+    r"his|her|this|that|these|those|the same)\b|\b[lL]['’](?:a|ont|avait|aurait)\b",
+    re.IGNORECASE,
+)
+_SHORT = 6
+
+
+def needs_context(turn: str) -> bool:
+    """Whether a user turn depends on the earlier ones to be understood."""
+    words = re.findall(r"\w+", turn)
+    return bool(_OPENERS.match(turn)) or len(words) <= _SHORT or bool(_REFERRING.search(turn))
+
+
+def standalone_question(user_turns: list[str]) -> str:
+    """The text to search for the last user turn of a conversation.
+
+    Args:
+        user_turns: the user's turns in order; the last is the one to answer.
+    """
+    if not user_turns:
+        return ""
+    last = user_turns[-1]
+    if len(user_turns) == 1 or not needs_context(last):
+        return last
+    return f"{user_turns[-2]} {last}"

@@ -1,0 +1,128 @@
+"""Offline evaluation on a question set: retrieval quality per configuration, split by kind."""
+
+from __future__ import annotations
+
+import statistics
+import time
+import warnings
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from tqdm.auto import tqdm
+
+from rag.config import Settings
+from rag.conversation import standalone_question
+from rag.questions import Question
+
+RETRIEVAL_METRICS = ("hit_rate@1", "hit_rate@5", "recall@5", "mrr@10", "ndcg@10")
+_DEPTH = 10
+
+
+@dataclass
+class RetrievalRun:
+    """One configuration's ranking for one question."""
+
+    question: Question
+    config: str
+    ranked: list[tuple[str, float, str]]  # (id, score, text), best first
+    relevant: set[str]
+    seconds: float
+
+    @property
+    def first_hit(self) -> int | None:
+        """1-based rank of the first relevant result in the top 10, or None."""
+        return next((rank for rank, (rid, _, _) in enumerate(self.ranked, 1) if rid in self.relevant), None)
+
+
+@dataclass
+class RetrievalReport:
+    """Metrics per configuration and kind ("all" for every answerable question)."""
+
+    metrics: dict[str, dict[str, dict[str, float]]] = field(default_factory=dict)
+    latency: dict[str, dict[str, float]] = field(default_factory=dict)
+    runs: dict[str, list[RetrievalRun]] = field(default_factory=dict)
+
+
+Searcher = Callable[[str, int], list[tuple[str, float, str]]]
+
+
+def paragraph_searcher(settings: Settings, mode: str) -> tuple[Searcher, dict[str, str]]:
+    """Search function of this project's index in one mode, and every paragraph's text by id."""
+    from rag.retrieve import ParagraphIndex
+
+    index = ParagraphIndex(settings)
+
+    def search(question: str, k: int) -> list[tuple[str, float, str]]:
+        return [(h.entry.para_id, h.score, h.entry.text) for h in index.search(question, k, mode)]
+
+    return search, {entry.para_id: entry.text for entry in index.manifest.entries}
+
+
+def baseline_searcher(settings: Settings) -> tuple[Searcher, dict[str, str]]:
+    """Search function of the LangChain-tutorial baseline, and every chunk's text by id."""
+    from rag.baseline import TutorialBaseline, _unwrap
+
+    baseline = TutorialBaseline(settings.corpus_dir, settings.embedding_model)
+    stored = baseline.store.get()
+    texts = {cid: _unwrap(text) for cid, text in zip(stored["ids"], stored["documents"], strict=True)}
+
+    def search(question: str, k: int) -> list[tuple[str, float, str]]:
+        return [(c.chunk_id, c.score, c.text) for c in baseline.search(question, k)]
+
+    return search, texts
+
+
+def run_retrieval(
+    questions: list[Question], config: str, searcher: Searcher, texts: dict[str, str], show_progress: bool = False
+) -> list[RetrievalRun]:
+    """Rank the top 10 for every answerable question."""
+    runs = []
+    for question in tqdm(
+        [q for q in questions if q.answerable], desc=f"retrieval {config}", disable=not show_progress, leave=False
+    ):
+        query = standalone_question(question.messages)
+        started = time.perf_counter()
+        ranked = searcher(query, _DEPTH)
+        seconds = time.perf_counter() - started
+        relevant = {doc_id for doc_id, text in texts.items() if question.is_relevant(text)}
+        runs.append(RetrievalRun(question, config, ranked, relevant, seconds))
+    return runs
+
+
+def retrieval_metrics(runs: list[RetrievalRun]) -> dict[str, dict[str, float]]:
+    """ranx metrics over the runs, for all questions and per kind and language."""
+    from ranx import Qrels, Run, evaluate
+
+    groups: dict[str, list[RetrievalRun]] = defaultdict(list)
+    for run in runs:
+        groups["all"].append(run)
+        groups[f"kind:{run.question.kind}"].append(run)
+        groups[f"lang:{run.question.lang}"].append(run)
+    results = {}
+    for group, members in sorted(groups.items()):
+        members = [run for run in members if run.relevant]
+        if not members:
+            continue
+        qrels = Qrels({run.question.id: {doc_id: 1 for doc_id in run.relevant} for run in members})
+        ranking = Run(
+            {
+                run.question.id: {doc_id: float(_DEPTH - rank) for rank, (doc_id, _, _) in enumerate(run.ranked)}
+                or {"__none__": 0.0}
+                for run in members
+            }
+        )
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            scores = evaluate(qrels, ranking, list(RETRIEVAL_METRICS), make_comparable=True)
+        results[group] = {metric: float(value) for metric, value in scores.items()} | {"n": len(members)}
+    return results
+
+
+def latency(runs: list[RetrievalRun]) -> dict[str, float]:
+    """Median and 95th percentile of the search time, in milliseconds."""
+    times = sorted(run.seconds * 1000 for run in runs)
+    if not times:
+        return {"p50_ms": 0.0, "p95_ms": 0.0}
+    p95 = times[min(len(times) - 1, round(0.95 * (len(times) - 1)))]
+    return {"p50_ms": statistics.median(times), "p95_ms": p95}

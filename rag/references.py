@@ -1,0 +1,136 @@
+"""What a question says about where to look: a document it names, a paragraph it cites.
+
+Staff ask "que dit le paragraphe 16 du dispositif du projet de résolution ?" or
+"what does section V of the Plan of Action deal with?". Neither BM25 nor the
+embeddings read such references; this module does, in French and English.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from rag.index import Entry
+from rag.language import to_french_terms
+from rag.lexical import tokenize
+
+_ORDINALS = {
+    "premier": 1, "première": 1, "first": 1, "deuxième": 2, "second": 2, "seconde": 2, "troisième": 3,
+    "third": 3, "quatrième": 4, "fourth": 4, "cinquième": 5, "fifth": 5, "sixième": 6, "sixth": 6,
+    "septième": 7, "seventh": 7, "huitième": 8, "eighth": 8, "neuvième": 9, "ninth": 9, "dixième": 10,
+    "tenth": 10, "dernier": -1, "dernière": -1, "last": -1,
+}  # fmt: skip
+_NUMBER = r"(\d{1,3}|" + "|".join(_ORDINALS) + r")(?:er|re|e|ème|st|nd|rd|th)?"
+_PARAGRAPH = re.compile(
+    rf"\b(?:paragraphes?|paragraphs?|para\.|§)\s*{_NUMBER}\b|\b{_NUMBER}\s+(?:paragraphe|paragraph)\b", re.I
+)
+_ALINEA = re.compile(
+    rf"\b(?:alinéas?|subparagraphs?|preambular paragraphs?)\s*{_NUMBER}\b|\b{_NUMBER}\s+(?:alinéa|subparagraph|preambular paragraph)\b",
+    re.I,
+)
+_SECTION = re.compile(r"\b(?:section|partie|part|chapitre|chapter)\s+([IVX]{1,5})\b")
+_NOTE = re.compile(rf"\b(?:note|footnote)(?: de bas de page)?\s*{_NUMBER}\b", re.I)
+_PARTS = {
+    "Dispositif": re.compile(r"\b(dispositif|operative)\b", re.I),
+    "Préambule": re.compile(r"\b(préambule|preamble|preambular)\b", re.I),
+    "Lettre d’envoi": re.compile(r"\b(lettre d['’]envoi|covering letter)\b", re.I),
+}
+
+# Words by which staff name a kind of document.
+_KIND_NAMES = {
+    "plan_of_action": "plan d'action plan of action action plan",
+    "note": "projet de résolution draft resolution note du secrétariat secretariat note résolution",
+    "declaration": "déclaration declaration",
+    "letter_with_annex": "lettre letter annexe annex",
+}
+
+
+def _number(groups: tuple[str | None, ...]) -> int | None:
+    for group in groups:
+        if group:
+            return int(group) if group.isdigit() else _ORDINALS.get(group.lower())
+    return None
+
+
+@dataclass(frozen=True)
+class Reference:
+    """A place a question points at; any field may be unknown."""
+
+    paragraph: int | None = None
+    alinea: int | None = None
+    section: str | None = None
+    note: int | None = None
+    part: str | None = None
+
+    @property
+    def empty(self) -> bool:
+        return self == Reference()
+
+
+def parse_reference(question: str) -> Reference:
+    """Read paragraph, alinéa, section, note and part references in a question."""
+    paragraph = _PARAGRAPH.search(question)
+    alinea = _ALINEA.search(question)
+    section = _SECTION.search(question)
+    note = _NOTE.search(question)
+    part = next((name for name, pattern in _PARTS.items() if pattern.search(question)), None)
+    return Reference(
+        paragraph=_number(paragraph.groups()) if paragraph else None,
+        alinea=_number(alinea.groups()) if alinea else None,
+        section=section.group(1) if section else None,
+        note=_number(note.groups()) if note else None,
+        part=part,
+    )
+
+
+def matches(entry: Entry, reference: Reference) -> bool:
+    """Whether an indexed paragraph is the one a reference designates."""
+    label = entry.paragraph
+    if reference.note is not None:
+        return label == f"note {reference.note}"
+    if reference.part and entry.section != reference.part:
+        return False
+    if reference.section and not entry.section.startswith(f"{reference.section}. "):
+        return False
+    if reference.paragraph is not None and reference.alinea is not None:
+        return label == f"{reference.paragraph}, alinéa {reference.alinea}"
+    if reference.paragraph is not None:
+        return label == str(reference.paragraph)
+    if reference.alinea is not None:
+        return label == f"alinéa {reference.alinea}"
+    if reference.section or reference.part:
+        return entry.kind in ("heading", "paragraph")
+    return False
+
+
+class DocumentNames:
+    """Which documents a question names, scored like BM25's idf over the documents' names."""
+
+    def __init__(self, entries: list[Entry] | tuple[Entry, ...]) -> None:
+        names: dict[str, list[str]] = {}
+        for entry in entries:
+            if entry.doc_id not in names:
+                year = entry.source[:4] if entry.source[:4].isdigit() else ""
+                kind = _KIND_NAMES.get(entry.doc_kind, "")
+                names[entry.doc_id] = [entry.short_title, entry.doc_title, entry.letter or "", kind, year]
+        self.doc_ids = list(names)
+        self.tokens = {doc_id: set(tokenize([" ".join(parts)])[0]) for doc_id, parts in names.items()}
+        frequency = Counter(token for tokens in self.tokens.values() for token in tokens)
+        total = len(self.doc_ids)
+        self.idf = {token: math.log((total + 1) / count) for token, count in frequency.items()}
+
+    def scores(self, question: str, language: str) -> dict[str, float]:
+        """Score of each document's name against the question (0 when it names nothing of it)."""
+        text = to_french_terms(question) + " " + question if language == "en" else question
+        asked = set(tokenize([text])[0])
+        return {doc_id: sum(self.idf[t] for t in asked & self.tokens[doc_id]) for doc_id in self.doc_ids}
+
+    def named(self, question: str, language: str) -> set[str]:
+        """The documents the question names best, or none when it names none in particular."""
+        scores = self.scores(question, language)
+        best = max(scores.values(), default=0.0)
+        if best <= 0:
+            return set()
+        return {doc_id for doc_id, score in scores.items() if score >= best - 1e-9}
