@@ -20,14 +20,15 @@ _ORDINALS = {
     "premier": 1, "première": 1, "first": 1, "deuxième": 2, "second": 2, "seconde": 2, "troisième": 3,
     "third": 3, "quatrième": 4, "fourth": 4, "cinquième": 5, "fifth": 5, "sixième": 6, "sixth": 6,
     "septième": 7, "seventh": 7, "huitième": 8, "eighth": 8, "neuvième": 9, "ninth": 9, "dixième": 10,
-    "tenth": 10, "dernier": -1, "dernière": -1, "last": -1,
+    "tenth": 10,
 }  # fmt: skip
 _NUMBER = r"(\d{1,3}|" + "|".join(_ORDINALS) + r")(?:er|re|e|ème|st|nd|rd|th)?"
 _PARAGRAPH = re.compile(
     rf"\b(?:paragraphes?|paragraphs?|para\.|§)\s*{_NUMBER}\b|\b{_NUMBER}\s+(?:paragraphe|paragraph)\b", re.I
 )
 _ALINEA = re.compile(
-    rf"\b(?:alinéas?|subparagraphs?|preambular paragraphs?)\s*{_NUMBER}\b|\b{_NUMBER}\s+(?:alinéa|subparagraph|preambular paragraph)\b",
+    rf"\b(?:alinéas?|subparagraphs?|preambular paragraphs?)\s*{_NUMBER}\b"
+    rf"|\b{_NUMBER}\s+(?:alinéa|subparagraph|preambular paragraph)\b",
     re.I,
 )
 _SECTION = re.compile(r"\b(?:section|partie|part|chapitre|chapter)\s+([IVX]{1,5})\b")
