@@ -33,3 +33,25 @@ def corpus() -> dict[str, Document]:
         "declaration": "osce_declaration",
     }
     return {key: next(d for d in documents if part in d.info.source) for key, part in keys.items()}
+
+
+@pytest.fixture
+def fake_embeddings(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Deterministic hash embeddings instead of MiniLM, where the model is not the point."""
+    from langchain_core.embeddings import DeterministicFakeEmbedding
+
+    import rag.embeddings
+
+    fake = DeterministicFakeEmbedding(size=32)
+    monkeypatch.setattr(rag.embeddings, "load_embeddings", lambda name: fake)
+
+
+@pytest.fixture
+def corpus_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A writable copy of corpus/ that RAG_CORPUS_DIR points to."""
+    import shutil
+
+    copy = tmp_path / "corpus"
+    shutil.copytree(CORPUS, copy)
+    monkeypatch.setenv("RAG_CORPUS_DIR", str(copy))
+    return copy

@@ -1,0 +1,125 @@
+"""Index lifecycle and the retriever API, with deterministic fake embeddings and a real Chroma."""
+
+from __future__ import annotations
+
+import asyncio
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from rag.config import Settings
+from rag.index import IndexBusyError, IndexMissingError, build_index, chroma_client, collection, read_manifest
+from rag.retrieve import load_retriever
+
+pytestmark = pytest.mark.usefixtures("fake_embeddings")
+
+ANTALYA = "2004-04-12_lettre_turquie_document_final_antalya"
+
+
+def stored_ids(settings: Settings) -> set[str]:
+    return set(collection(chroma_client(settings), settings.index_name()).get(include=[])["ids"])
+
+
+def test_retriever_returns_cited_paragraphs(corpus_copy: Path) -> None:
+    build_index(Settings())
+    retriever = load_retriever(k=5)
+    docs = retriever.invoke("Quand s'est tenu le Séminaire d'Antalya ?")
+    assert len(docs) == 5
+    keys = {"source", "doc_title", "letter", "section", "paragraph", "para_id", "lines", "citation", "score"}
+    assert all(keys <= doc.metadata.keys() for doc in docs)
+    assert [doc.metadata["score"] for doc in docs] == sorted((doc.metadata["score"] for doc in docs), reverse=True)
+    assert any("Antalya" in doc.page_content for doc in docs)
+    assert docs[0].metadata["source"] in {path.name for path in corpus_copy.glob("*.txt")}
+
+
+def test_filters_by_document_and_section(corpus_copy: Path) -> None:
+    build_index(Settings())
+    by_doc = load_retriever(k=10, docs=["antalya"]).invoke("coopération contre le terrorisme")
+    assert by_doc and {doc.metadata["source"] for doc in by_doc} == {f"{ANTALYA}.txt"}
+    by_section = load_retriever(k=10, sections=["Préambule"]).invoke("Rappelant ses résolutions")
+    assert by_section and {doc.metadata["section"] for doc in by_section} == {"Préambule"}
+    assert load_retriever(k=3, docs=["no such document"]).invoke("terrorisme") == []
+
+
+def test_ainvoke_works(corpus_copy: Path) -> None:
+    build_index(Settings())
+    docs = asyncio.run(load_retriever(k=3).ainvoke("entraide judiciaire"))
+    assert len(docs) == 3
+
+
+def test_paragraph_cited_by_number_comes_first(corpus_copy: Path) -> None:
+    build_index(Settings())
+    docs = load_retriever(k=3).invoke("Que dit le paragraphe 16 du dispositif du projet de résolution ?")
+    assert docs[0].metadata["para_id"] == "2004_note_secretariat_projet_resolution_terrorisme/dispositif/16"
+
+
+def test_unchanged_paragraphs_are_not_embedded_again(corpus_copy: Path) -> None:
+    first = build_index(Settings())
+    assert first.embedded == first.paragraphs == 165
+    again = build_index(Settings())
+    assert (again.embedded, again.removed) == (0, 0)
+
+
+def test_changed_and_removed_documents_disappear(corpus_copy: Path) -> None:
+    settings = Settings()
+    build_index(settings)
+    before = stored_ids(settings)
+    path = corpus_copy / f"{ANTALYA}.txt"
+    path.write_text(path.read_text(encoding="utf-8").replace("Ümit Pamir", "Ümit Pamir et Zorglub"), encoding="utf-8")
+    changed = build_index(settings)
+    assert changed.embedded == 1 and changed.removed == 1
+    assert "Zorglub" in load_retriever(k=1, docs=["antalya"]).invoke("Zorglub")[0].page_content
+
+    path.unlink()
+    removed = build_index(settings)
+    assert removed.removed == 47 and removed.embedded == 0
+    assert len(stored_ids(settings)) == len(before) - 47
+    assert all(entry.source != path.name for entry in read_manifest(settings).entries)
+    assert not load_retriever(k=5, docs=["antalya"]).invoke("Antalya")
+
+
+def test_missing_index_names_the_command(corpus_copy: Path) -> None:
+    with pytest.raises(IndexMissingError, match="Run `rag index`"):
+        load_retriever()
+
+
+def test_incompatible_index_is_not_reused(corpus_copy: Path) -> None:
+    build_index(Settings())
+    other = Settings(embed_context=False)
+    assert other.index_name() != Settings().index_name()
+    assert Settings(embedding_model="some/other-model").index_name() != Settings().index_name()
+    with pytest.raises(IndexMissingError, match="built with other settings"):
+        load_retriever(settings=other)
+
+
+def test_a_second_build_refuses_clearly_while_one_runs(corpus_copy: Path, tmp_path: Path) -> None:
+    settings = Settings()
+    settings.index_dir.mkdir(parents=True)
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sys, time; from filelock import FileLock; lock = FileLock(sys.argv[1]); lock.acquire(); "
+            "print('locked', flush=True); time.sleep(60)",
+            str(settings.index_dir / ".build.lock"),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout.readline().strip() == "locked"
+        with pytest.raises(IndexBusyError, match="Another `rag index`"):
+            build_index(settings)
+    finally:
+        holder.kill()
+        holder.wait()
+    assert build_index(settings).paragraphs == 165
+
+
+def test_cli_retrieve_without_index_is_a_clear_error(corpus_copy: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from rag.cli import main
+
+    assert main(["retrieve", "terrorisme"]) == 1
+    assert "Run `rag index`" in capsys.readouterr().err
