@@ -73,6 +73,31 @@ def _retrieve(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _eval(args: argparse.Namespace, settings: Settings) -> int:
+    from pathlib import Path
+
+    from rag.evaluate import evaluate_retrieval
+    from rag.questions import QuestionSetError, load_questions
+    from rag.report import as_json, groups, retrieval_table, write_report
+
+    try:
+        questions = load_questions(Path(args.questions))
+    except QuestionSetError as error:
+        print(error, file=sys.stderr)
+        return 2
+    configs = [name.strip() for name in args.compare.split(",") if name.strip()]
+    report = evaluate_retrieval(questions, settings, configs, show_progress=not args.json)
+    if args.json:
+        print(json.dumps(as_json(report), ensure_ascii=False))
+    else:
+        for group in groups(report):
+            print(f"\n{group}\n{retrieval_table(report, group)}")
+    if args.out:
+        for path in write_report(report, Path(args.out)):
+            print(f"wrote {path}", file=sys.stderr)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The command-line interface, one sub-command per job."""
     parser = argparse.ArgumentParser(prog="rag", description="Cited answers from UN and OSCE documents.")
@@ -91,6 +116,17 @@ def build_parser() -> argparse.ArgumentParser:
     retrieve.add_argument("--mode", choices=["hybrid", "dense", "bm25"], default="hybrid")
     retrieve.add_argument("--json", action="store_true", help="one JSON object per paragraph")
     retrieve.set_defaults(handler=_retrieve)
+    evaluate = commands.add_parser("eval", help="evaluate on a question set (JSON lines)")
+    evaluate.add_argument("questions", help="question set, e.g. eval/questions.jsonl")
+    evaluate.add_argument("--json", action="store_true", help="print the report as JSON")
+    evaluate.add_argument("--out", metavar="DIR", help="write report.md, report.json and hit_at_k.png here")
+    evaluate.add_argument(
+        "--compare",
+        default="hybrid",
+        metavar="CONFIGS",
+        help="comma-separated configurations to compare: hybrid, dense, bm25, baseline (default: hybrid)",
+    )
+    evaluate.set_defaults(handler=_eval)
     return parser
 
 

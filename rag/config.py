@@ -40,6 +40,9 @@ class Settings(BaseSettings):
     rrf_k: int = Field(60, ge=1, description="Constant of reciprocal rank fusion.")
     dense_weight_fr: float = Field(0.15, ge=0, description="Weight of the dense ranking for French questions.")
     dense_weight_en: float = Field(0.0, ge=0, description="Weight of the dense ranking for English questions.")
+    heading_weight: float = Field(
+        0.5, ge=0, description="Factor on the search weight of titles, headings and date lines."
+    )
     reference_weight: float = Field(
         2.0, ge=0, description="Weight of the paragraphs a question cites by number (“paragraphe 16”)."
     )

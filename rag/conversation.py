@@ -2,7 +2,8 @@
 
 Method: a turn that leans on the conversation (it opens with "Et", "And", "What about"…,
 uses a pronoun or a demonstrative, or is very short) is searched together with the
-previous user turn; a turn that stands on its own is searched alone.
+earlier user turns back to the last one that stands on its own, its own words counted
+twice; a turn that stands on its own is searched alone.
 """
 
 from __future__ import annotations
@@ -36,7 +37,10 @@ def standalone_question(user_turns: list[str]) -> str:
     """
     if not user_turns:
         return ""
-    last = user_turns[-1]
-    if len(user_turns) == 1 or not needs_context(last):
-        return last
-    return f"{user_turns[-2]} {last}"
+    start = len(user_turns) - 1
+    while start > 0 and needs_context(user_turns[start]):
+        start -= 1
+    if start == len(user_turns) - 1:
+        return user_turns[-1]
+    # The last turn is said twice: its words weigh more than those of the turns it leans on.
+    return " ".join([*user_turns[start:], user_turns[-1]])

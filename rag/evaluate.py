@@ -17,6 +17,7 @@ from rag.questions import Question
 
 RETRIEVAL_METRICS = ("hit_rate@1", "hit_rate@5", "recall@5", "mrr@10", "ndcg@10")
 _DEPTH = 10
+_UNREACHABLE = "__gold-in-no-passage__"
 
 
 @dataclass
@@ -85,7 +86,8 @@ def run_retrieval(
         started = time.perf_counter()
         ranked = searcher(query, _DEPTH)
         seconds = time.perf_counter() - started
-        relevant = {doc_id for doc_id, text in texts.items() if question.is_relevant(text)}
+        # A gold quote that no passage contains (a chunk cut through it) counts as a miss.
+        relevant = {doc_id for doc_id, text in texts.items() if question.is_relevant(text)} or {_UNREACHABLE}
         runs.append(RetrievalRun(question, config, ranked, relevant, seconds))
     return runs
 
@@ -101,9 +103,6 @@ def retrieval_metrics(runs: list[RetrievalRun]) -> dict[str, dict[str, float]]:
         groups[f"lang:{run.question.lang}"].append(run)
     results = {}
     for group, members in sorted(groups.items()):
-        members = [run for run in members if run.relevant]
-        if not members:
-            continue
         qrels = Qrels({run.question.id: {doc_id: 1 for doc_id in run.relevant} for run in members})
         ranking = Run(
             {
@@ -126,3 +125,37 @@ def latency(runs: list[RetrievalRun]) -> dict[str, float]:
         return {"p50_ms": 0.0, "p95_ms": 0.0}
     p95 = times[min(len(times) - 1, round(0.95 * (len(times) - 1)))]
     return {"p50_ms": statistics.median(times), "p95_ms": p95}
+
+
+CONFIGS = ("hybrid", "dense", "bm25", "baseline")
+
+
+def searcher_for(config: str, settings: Settings) -> tuple[Searcher, dict[str, str]]:
+    """The search function of a named configuration."""
+    if config == "baseline":
+        return baseline_searcher(settings)
+    if config in ("hybrid", "dense", "bm25"):
+        return paragraph_searcher(settings, config)
+    raise ValueError(f"unknown configuration {config!r}; choose from {', '.join(CONFIGS)}")
+
+
+def evaluate_retrieval(
+    questions: list[Question], settings: Settings, configs: list[str], show_progress: bool = False
+) -> RetrievalReport:
+    """Run every configuration on the question set, in the same process."""
+    report = RetrievalReport()
+    for config in configs:
+        searcher, texts = searcher_for(config, settings)
+        searcher("warm-up", _DEPTH)  # load the model once, so latency is the warm query latency
+        runs = run_retrieval(questions, config, searcher, texts, show_progress)
+        report.runs[config] = runs
+        report.metrics[config] = retrieval_metrics(runs)
+        report.latency[config] = latency(runs)
+    return report
+
+
+def hit_curve(runs: list[RetrievalRun], depth: int = _DEPTH) -> list[float]:
+    """Share of questions with a relevant result in the top k, for k = 1..depth."""
+    if not runs:
+        return [0.0] * depth
+    return [sum(1 for run in runs if run.first_hit and run.first_hit <= k) / len(runs) for k in range(1, depth + 1)]

@@ -22,6 +22,8 @@ from rag.references import DocumentNames, matches, parse_reference
 logger = logging.getLogger(__name__)
 
 Mode = Literal["hybrid", "dense", "bm25"]
+# Titles, headings and date lines name things but rarely answer; the reference matcher finds them.
+_NOT_CONTENT = {"title", "heading", "date"}
 
 
 @dataclass(frozen=True)
@@ -136,7 +138,10 @@ class ParagraphIndex:
         for ranking, weight, slot in rankings:
             for rank, (position, _) in enumerate(ranking, 1):
                 record = fused.setdefault(position, [0.0, None, None])
-                record[0] += weight / (settings.rrf_k + rank)
+                entry_weight = weight
+                if slot and self.manifest.entries[position].kind in _NOT_CONTENT:
+                    entry_weight *= settings.heading_weight
+                record[0] += entry_weight / (settings.rrf_k + rank)
                 if slot:
                     record[slot] = rank
         best = sorted(fused.items(), key=lambda item: -item[1][0])[:k]

@@ -1,0 +1,102 @@
+"""Evaluation reports: Markdown and JSON for people and tools, a PNG chart for reports."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from rag.evaluate import RETRIEVAL_METRICS, RetrievalReport, hit_curve
+
+
+def retrieval_table(report: RetrievalReport, group: str = "all") -> str:
+    """A Markdown table: one row per configuration for one group of questions."""
+    header = "| configuration | n | " + " | ".join(RETRIEVAL_METRICS) + " | p50 ms | p95 ms |"
+    lines = [header, "|" + "---|" * (len(RETRIEVAL_METRICS) + 4)]
+    for config, metrics in report.metrics.items():
+        if group not in metrics:
+            continue
+        row = metrics[group]
+        values = " | ".join(f"{row[name]:.3f}" for name in RETRIEVAL_METRICS)
+        speed = report.latency[config]
+        lines.append(f"| {config} | {row['n']} | {values} | {speed['p50_ms']:.1f} | {speed['p95_ms']:.1f} |")
+    return "\n".join(lines)
+
+
+def groups(report: RetrievalReport) -> list[str]:
+    """Question groups present in the report: all, then languages, then kinds."""
+    names = {name for metrics in report.metrics.values() for name in metrics}
+    return sorted(names, key=lambda name: (name != "all", not name.startswith("lang:"), name))
+
+
+def failures(report: RetrievalReport, config: str) -> list[dict[str, object]]:
+    """Questions whose gold paragraph is not first, with what came first instead."""
+    rows = []
+    for run in report.runs.get(config, []):
+        if run.first_hit == 1:
+            continue
+        top = run.ranked[0][0] if run.ranked else "—"
+        rows.append({"id": run.question.id, "kind": run.question.kind, "rank": run.first_hit, "top": top})
+    return rows
+
+
+def markdown(report: RetrievalReport) -> str:
+    """The whole retrieval report as Markdown."""
+    parts = ["# Retrieval evaluation", ""]
+    for group in groups(report):
+        parts += [f"## {group}", "", retrieval_table(report, group), ""]
+    first = next(iter(report.metrics), None)
+    if first:
+        parts += [f"## Questions where `{first}` does not rank a gold paragraph first", ""]
+        parts += ["| id | kind | rank of first gold | ranked first |", "|---|---|---|---|"]
+        parts += [f"| {r['id']} | {r['kind']} | {r['rank'] or '> 10'} | {r['top']} |" for r in failures(report, first)]
+    return "\n".join(parts) + "\n"
+
+
+def as_json(report: RetrievalReport) -> dict[str, object]:
+    """The report as plain data."""
+    return {
+        "retrieval": report.metrics,
+        "latency": report.latency,
+        "hit_curves": {config: hit_curve(runs) for config, runs in report.runs.items()},
+        "per_question": {
+            config: [
+                {"id": run.question.id, "kind": run.question.kind, "lang": run.question.lang,
+                 "first_hit": run.first_hit, "ranked": [rid for rid, _, _ in run.ranked]}
+                for run in runs
+            ]
+            for config, runs in report.runs.items()
+        },
+    }  # fmt: skip
+
+
+def chart(report: RetrievalReport, path: Path) -> None:
+    """Hit@k curves (k = 1..10) per configuration, overall and for each language."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    languages = sorted({run.question.lang for runs in report.runs.values() for run in runs})
+    panels = [("all questions", None)] + [(f"lang = {lang}", lang) for lang in languages]
+    figure, axes = plt.subplots(1, len(panels), figsize=(5 * len(panels), 4), squeeze=False)
+    for axis, (title, lang) in zip(axes[0], panels, strict=True):
+        for config, runs in report.runs.items():
+            chosen = [run for run in runs if lang is None or run.question.lang == lang]
+            curve = hit_curve(chosen)
+            axis.plot(range(1, len(curve) + 1), curve, marker="o", label=config)
+        axis.set(title=title, xlabel="k", ylabel="hit@k", ylim=(0, 1.02))
+        axis.grid(alpha=0.3)
+        axis.legend(loc="lower right")
+    figure.tight_layout()
+    figure.savefig(path, dpi=120)
+    plt.close(figure)
+
+
+def write_report(report: RetrievalReport, out: Path) -> list[Path]:
+    """Write report.md, report.json and hit_at_k.png into ``out``."""
+    out.mkdir(parents=True, exist_ok=True)
+    paths = [out / "report.md", out / "report.json", out / "hit_at_k.png"]
+    paths[0].write_text(markdown(report), encoding="utf-8")
+    paths[1].write_text(json.dumps(as_json(report), ensure_ascii=False, indent=1), encoding="utf-8")
+    chart(report, paths[2])
+    return paths
