@@ -21,8 +21,8 @@ run: install
 	$(BIN)/rag paragraphs
 
 lint: install-test
-	$(BIN)/ruff check rag tests
-	$(BIN)/ruff format --check rag tests
+	$(BIN)/ruff check rag tests bench
+	$(BIN)/ruff format --check rag tests bench
 
 test: lint
 	$(BIN)/pytest
