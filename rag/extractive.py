@@ -1,0 +1,182 @@
+"""The default answerer: exact sentences of the retrieved paragraphs, quoted and cited.
+
+It needs no language model. Each retrieved paragraph is cut into sentences (and
+the clauses UN texts separate with semicolons); a sentence scores by how much of
+the question's informative vocabulary (idf-weighted French stems) it contains.
+The best one or two are quoted, each with its marker.
+
+It abstains when the best paragraph covers too little of the question's
+vocabulary: ``support`` below ``Settings.abstain_below``, a threshold calibrated
+on the question set (see the README).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from rag.answer import Answer, Citation
+from rag.index import Entry
+from rag.language import to_french_terms
+from rag.lexical import tokenize
+from rag.retrieve import Hit
+
+_SENTENCE_END = re.compile(r"(?<=[.;!?])\s+(?=[«(\"A-ZÀ-Ýa-zà-ÿ0-9])")
+_MAX_QUOTES = 2
+
+ABSTAIN = {
+    "fr": "Les documents disponibles ne permettent pas de répondre à cette question.",
+    "en": "The documents available do not answer this question.",
+}
+INTRO = {
+    "fr": "Voici ce que disent les documents :",
+    "en": "Here is what the documents say (quoted in the original French):",
+}
+
+
+class Vocabulary:
+    """Inverse document frequency of French stems over the indexed paragraphs."""
+
+    def __init__(self, entries: tuple[Entry, ...] | list[Entry]) -> None:
+        counts: Counter[str] = Counter()
+        for tokens in tokenize([entry.text for entry in entries]) if entries else []:
+            counts.update(set(tokens))
+        self.size = max(1, len(entries))
+        self.idf = {token: math.log((self.size + 1) / (count + 0.5)) for token, count in counts.items()}
+        self.unknown = math.log((self.size + 1) / 0.5)
+
+        self.average = sum(self.idf.values()) / len(self.idf) if self.idf else self.unknown
+
+    def weight(self, token: str, language: str = "fr") -> float:
+        """Idf of a stem. A stem no paragraph uses weighs the most in a French question; in an
+        English one it is most likely a word the glossary could not translate: average weight."""
+        if token in self.idf:
+            return self.idf[token]
+        return self.unknown if language == "fr" else self.average
+
+
+def question_terms(question: str, language: str) -> set[str]:
+    """The French stems of a question (English questions go through the glossary first)."""
+    return set(tokenize([to_french_terms(question) if language == "en" else question])[0])
+
+
+_EXPECTS_NUMBER = re.compile(
+    r"\b(combien|quel(?:le)?s? (?:montant|nombre|somme|pourcentage)|how (?:many|much)|what (?:amount|number))\b", re.I
+)
+_EXPECTS_DATE = re.compile(
+    r"\b(quand|en quelle année|à quelle date|de quand|depuis quand|quelles? dates?|when|what year|what date|"
+    r"which year|since when)\b",
+    re.I,
+)
+_DATE = re.compile(
+    r"\b(1[89]\d\d|20\d\d)\b|\b\d{1,2}(?:er)? (?:janvier|février|mars|avril|mai|juin|juillet|août|septembre|"
+    r"octobre|novembre|décembre)\b",
+    re.I,
+)
+
+
+def answers_the_type(question: str, sentence: str) -> bool:
+    """A question asking "how many" or "when" is answered only by a sentence that gives a
+    number or a date the question does not already contain."""
+    asked = set(re.findall(r"\d+", question))
+    if _EXPECTS_DATE.search(question):
+        return any(not set(re.findall(r"\d+", m.group(0))) <= asked for m in _DATE.finditer(sentence))
+    if _EXPECTS_NUMBER.search(question):
+        return bool(set(re.findall(r"\d+", sentence)) - asked) or bool(
+            re.search(r"\b(un|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|douze|vingt|cent)\b", sentence, re.I)
+        )
+    return True
+
+
+def sentences(text: str) -> list[str]:
+    """Sentences and semicolon clauses of a paragraph, each an exact substring of it."""
+    return [part.strip() for part in _SENTENCE_END.split(text) if part.strip()]
+
+
+@dataclass(frozen=True)
+class Support:
+    """How well retrieval supports an answer: the share of the question's idf mass
+    that the best retrieved paragraph contains (0 to 1)."""
+
+    value: float
+    terms: frozenset[str]
+
+
+def support(question: str, language: str, hits: list[Hit], vocabulary: Vocabulary) -> Support:
+    """The support the best of the retrieved paragraphs gives the question."""
+    terms = question_terms(question, language)
+    total = sum(vocabulary.weight(term, language) for term in terms)
+    if not hits or total == 0:
+        return Support(0.0, frozenset(terms))
+    best = max(sum(vocabulary.weight(term) for term in terms & set(tokenize([hit.entry.text])[0])) for hit in hits)
+    return Support(best / total, frozenset(terms))
+
+
+def extractive_answer(
+    question: str, language: str, hits: list[Hit], vocabulary: Vocabulary, abstain_below: float
+) -> Answer:
+    """Quote the sentences that answer the question, or abstain.
+
+    Args:
+        question: the standalone question.
+        language: ``fr`` or ``en``, for the fixed wording.
+        hits: retrieved paragraphs, best first.
+        vocabulary: idf of the index.
+        abstain_below: minimum support to answer.
+    """
+    found = support(question, language, hits, vocabulary)
+    if found.value < abstain_below:
+        return Answer(text=ABSTAIN[language], abstained=True, language=language, standalone_question=question)
+
+    scored = []
+    for rank, hit in enumerate(hits):
+        for sentence in sentences(hit.entry.text):
+            matched = found.terms & set(tokenize([sentence])[0])
+            score = sum(vocabulary.weight(term, language) for term in matched) / (1 + 0.15 * rank)
+            if score > 0:
+                scored.append((score, rank, sentence, matched))
+    scored.sort(key=lambda item: -item[0])
+    # Only the best sentences count; a "when" or "how many" question needs a date or a number in them.
+    scored = [item for item in scored if item[0] >= 0.6 * scored[0][0]] if scored else []
+    scored = [item for item in scored if answers_the_type(question, item[2])]
+    if not scored:
+        return Answer(text=ABSTAIN[language], abstained=True, language=language, standalone_question=question)
+    chosen = [scored[0]]
+    covered = set(scored[0][3])
+    for candidate in scored[1:]:
+        if len(chosen) == _MAX_QUOTES:
+            break
+        new_terms = candidate[3] - covered
+        if new_terms:
+            chosen.append(candidate)
+            covered |= candidate[3]
+    chosen.sort(key=lambda item: (item[1], hits[item[1]].entry.text.find(item[2])))
+
+    citations: list[Citation] = []
+    lines = [INTRO[language], ""]
+    for _, rank, sentence, _ in chosen:
+        entry = hits[rank].entry
+        marker = next((c.marker for c in citations if c.para_id == entry.para_id), len(citations) + 1)
+        if marker > len(citations):
+            citations.append(citation_for(entry, marker, sentence))
+        lines.append(f"« {sentence} » [{marker}]")
+    return Answer(text="\n".join(lines), citations=citations, language=language, standalone_question=question)
+
+
+def citation_for(entry: Entry, marker: int, quote: str) -> Citation:
+    """A citation of an indexed paragraph with the exact text that supports the statement."""
+    return Citation(
+        marker=marker,
+        para_id=entry.para_id,
+        citation=entry.citation,
+        quote=quote,
+        source=entry.source,
+        lines=entry.lines,
+        text=entry.text,
+        doc_title=entry.doc_title,
+        letter=entry.letter,
+        section=entry.section,
+        paragraph=entry.paragraph,
+    )

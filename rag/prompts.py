@@ -1,0 +1,41 @@
+"""Prompt templates, kept as files in ``prompts/`` and checked when loaded."""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from pathlib import Path
+
+from langchain_core.prompts import ChatPromptTemplate
+
+PROMPTS_DIR = Path(__file__).resolve().parent.parent / "prompts"
+
+# Exactly the variables each prompt may use: a typo in a template fails at load, not in front of a user.
+VARIABLES = {"answer": {"paragraphs", "question"}, "condense": {"history", "question"}}
+
+
+class PromptError(ValueError):
+    """A prompt file that is missing or does not use exactly its variables."""
+
+
+@cache
+def load_prompt(name: str, language: str, folder: Path = PROMPTS_DIR) -> ChatPromptTemplate:
+    """Load ``prompts/{name}_{language}.txt`` (sections ``[system]`` and ``[human]``).
+
+    Raises:
+        PromptError: the file is missing, lacks a section, or its variables differ from ``VARIABLES[name]``.
+    """
+    path = folder / f"{name}_{language}.txt"
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as error:
+        raise PromptError(f"prompt file {path} cannot be read: {error}") from error
+    sections = dict(re.findall(r"^\[(system|human)\]\n(.*?)(?=^\[(?:system|human)\]\n|\Z)", text, re.M | re.S))
+    if set(sections) != {"system", "human"}:
+        raise PromptError(f"{path} needs a [system] and a [human] section")
+    prompt = ChatPromptTemplate.from_messages(
+        [("system", sections["system"].strip()), ("human", sections["human"].strip())]
+    )
+    if set(prompt.input_variables) != VARIABLES[name]:
+        raise PromptError(f"{path} uses variables {sorted(prompt.input_variables)}, expected {sorted(VARIABLES[name])}")
+    return prompt
