@@ -78,20 +78,31 @@ def _eval(args: argparse.Namespace, settings: Settings) -> int:
 
     from rag.evaluate import evaluate_retrieval
     from rag.questions import QuestionSetError, load_questions
-    from rag.report import as_json, groups, retrieval_table, write_report
+    from rag.report import answer_table, as_json, groups, retrieval_table, write_report
 
     try:
         questions = load_questions(Path(args.questions))
     except QuestionSetError as error:
         print(error, file=sys.stderr)
         return 2
+    if args.k:
+        settings = settings.model_copy(update={"k": args.k})
     configs = [name.strip() for name in args.compare.split(",") if name.strip()]
     report = evaluate_retrieval(questions, settings, configs, show_progress=not args.json)
+    if not args.no_answers:
+        from rag.assistant import Assistant
+        from rag.evaluate import answer_metrics, run_answers
+
+        report.answer_runs = run_answers(questions, Assistant(settings), show_progress=not args.json)
+        report.answers = answer_metrics(report.answer_runs)
     if args.json:
         print(json.dumps(as_json(report), ensure_ascii=False))
     else:
+        if report.answers:
+            print(f"\nanswers ({settings.llm_provider if settings.llm_provider != 'none' else 'extractive'})")
+            print(answer_table(report))
         for group in groups(report):
-            print(f"\n{group}\n{retrieval_table(report, group)}")
+            print(f"\nretrieval, {group}\n{retrieval_table(report, group)}")
     if args.out:
         for path in write_report(report, Path(args.out)):
             print(f"wrote {path}", file=sys.stderr)
@@ -126,6 +137,8 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="CONFIGS",
         help="comma-separated configurations to compare: hybrid, dense, bm25, baseline (default: hybrid)",
     )
+    evaluate.add_argument("-k", type=int, default=None, help="paragraphs per question (default: RAG_K)")
+    evaluate.add_argument("--no-answers", action="store_true", help="evaluate retrieval only")
     evaluate.set_defaults(handler=_eval)
     return parser
 

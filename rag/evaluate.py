@@ -43,6 +43,8 @@ class RetrievalReport:
     metrics: dict[str, dict[str, dict[str, float]]] = field(default_factory=dict)
     latency: dict[str, dict[str, float]] = field(default_factory=dict)
     runs: dict[str, list[RetrievalRun]] = field(default_factory=dict)
+    answers: dict[str, dict[str, float]] = field(default_factory=dict)
+    answer_runs: list[AnswerRun] = field(default_factory=list)
 
 
 Searcher = Callable[[str, int], list[tuple[str, float, str]]]
@@ -120,11 +122,7 @@ def retrieval_metrics(runs: list[RetrievalRun]) -> dict[str, dict[str, float]]:
 
 def latency(runs: list[RetrievalRun]) -> dict[str, float]:
     """Median and 95th percentile of the search time, in milliseconds."""
-    times = sorted(run.seconds * 1000 for run in runs)
-    if not times:
-        return {"p50_ms": 0.0, "p95_ms": 0.0}
-    p95 = times[min(len(times) - 1, round(0.95 * (len(times) - 1)))]
-    return {"p50_ms": statistics.median(times), "p95_ms": p95}
+    return latency_of([run.seconds for run in runs])
 
 
 CONFIGS = ("hybrid", "dense", "bm25", "baseline")
@@ -159,3 +157,72 @@ def hit_curve(runs: list[RetrievalRun], depth: int = _DEPTH) -> list[float]:
     if not runs:
         return [0.0] * depth
     return [sum(1 for run in runs if run.first_hit and run.first_hit <= k) / len(runs) for k in range(1, depth + 1)]
+
+
+@dataclass
+class AnswerRun:
+    """The assistant's answer to one question, judged against the set."""
+
+    question: Question
+    abstained: bool
+    facts: list[bool]
+    citations_valid: list[bool]
+    seconds: float
+    text: str
+
+
+def run_answers(questions: list[Question], assistant: object, show_progress: bool = False) -> list[AnswerRun]:
+    """Ask every question (conversations turn by turn, the assistant's own answers as history)."""
+    from rag.questions import normalise
+
+    runs = []
+    for question in tqdm(questions, desc="answers", disable=not show_progress, leave=False):
+        history: list[dict[str, str]] = []
+        for turn in question.messages[:-1]:
+            earlier = assistant.ask(turn, history=history)
+            history += [{"role": "user", "content": turn}, {"role": "assistant", "content": earlier.text}]
+        started = time.perf_counter()
+        answer = assistant.ask(question.messages[-1], history=history)
+        seconds = time.perf_counter() - started
+        valid = [normalise(c.quote) in normalise(c.text) and bool(c.quote.strip()) for c in answer.citations]
+        runs.append(
+            AnswerRun(question, answer.abstained, question.facts_found(answer.text), valid, seconds, answer.text)
+        )
+    return runs
+
+
+def answer_metrics(runs: list[AnswerRun]) -> dict[str, dict[str, float]]:
+    """Facts recall, abstention, false abstentions and citation validity, overall and per kind."""
+    groups: dict[str, list[AnswerRun]] = defaultdict(list)
+    for run in runs:
+        groups["all"].append(run)
+        groups[f"kind:{run.question.kind}"].append(run)
+        groups[f"lang:{run.question.lang}"].append(run)
+    results = {}
+    for group, members in sorted(groups.items()):
+        answerable = [run for run in members if run.question.answerable]
+        unanswerable = [run for run in members if not run.question.answerable]
+        facts = [found for run in answerable for found in run.facts]
+        citations = [valid for run in members for valid in run.citations_valid]
+        results[group] = {
+            "n": len(members),
+            "facts_recall": sum(facts) / len(facts) if facts else float("nan"),
+            "all_facts": sum(all(run.facts) for run in answerable) / len(answerable) if answerable else float("nan"),
+            "abstention_accuracy": (
+                sum(run.abstained for run in unanswerable) / len(unanswerable) if unanswerable else float("nan")
+            ),
+            "false_abstentions": (
+                sum(run.abstained for run in answerable) / len(answerable) if answerable else float("nan")
+            ),
+            "citation_validity": sum(citations) / len(citations) if citations else float("nan"),
+            **{f"answer_{key}": value for key, value in latency_of([run.seconds for run in members]).items()},
+        }
+    return results
+
+
+def latency_of(seconds: list[float]) -> dict[str, float]:
+    """Median and 95th percentile, in milliseconds."""
+    times = sorted(value * 1000 for value in seconds)
+    if not times:
+        return {"p50_ms": 0.0, "p95_ms": 0.0}
+    return {"p50_ms": statistics.median(times), "p95_ms": times[min(len(times) - 1, round(0.95 * (len(times) - 1)))]}

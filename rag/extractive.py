@@ -115,7 +115,12 @@ def support(question: str, language: str, hits: list[Hit], vocabulary: Vocabular
 
 
 def extractive_answer(
-    question: str, language: str, hits: list[Hit], vocabulary: Vocabulary, abstain_below: float
+    question: str,
+    language: str,
+    hits: list[Hit],
+    vocabulary: Vocabulary,
+    abstain_below: float,
+    focus: str | None = None,
 ) -> Answer:
     """Quote the sentences that answer the question, or abstain.
 
@@ -125,16 +130,21 @@ def extractive_answer(
         hits: retrieved paragraphs, best first.
         vocabulary: idf of the index.
         abstain_below: minimum support to answer.
+        focus: the user's last turn when ``question`` merges earlier turns: its words count double.
     """
     found = support(question, language, hits, vocabulary)
     if found.value < abstain_below:
         return Answer(text=ABSTAIN[language], abstained=True, language=language, standalone_question=question)
+    if hits and hits[0].cited:  # "que dit le paragraphe 16 ?": quote the paragraph designated
+        return _quote([(0, part) for part in sentences(hits[0].entry.text)[:_MAX_QUOTES]], hits, language, question)
 
+    focus_terms = question_terms(focus, language) if focus else found.terms
     scored = []
     for rank, hit in enumerate(hits):
         for sentence in sentences(hit.entry.text):
             matched = found.terms & set(tokenize([sentence])[0])
-            score = sum(vocabulary.weight(term, language) for term in matched) / (1 + 0.15 * rank)
+            weight = sum(vocabulary.weight(term, language) * (2 if term in focus_terms else 1) for term in matched)
+            score = weight / (1 + 0.15 * rank)
             if score > 0:
                 scored.append((score, rank, sentence, matched))
     scored.sort(key=lambda item: -item[0])
@@ -153,10 +163,14 @@ def extractive_answer(
             chosen.append(candidate)
             covered |= candidate[3]
     chosen.sort(key=lambda item: (item[1], hits[item[1]].entry.text.find(item[2])))
+    return _quote([(rank, sentence) for _, rank, sentence, _ in chosen], hits, language, question)
 
+
+def _quote(chosen: list[tuple[int, str]], hits: list[Hit], language: str, question: str) -> Answer:
+    """The answer quoting ``(hit rank, sentence)`` pairs, each with its marker."""
     citations: list[Citation] = []
     lines = [INTRO[language], ""]
-    for _, rank, sentence, _ in chosen:
+    for rank, sentence in chosen:
         entry = hits[rank].entry
         marker = next((c.marker for c in citations if c.para_id == entry.para_id), len(citations) + 1)
         if marker > len(citations):

@@ -39,14 +39,48 @@ def failures(report: RetrievalReport, config: str) -> list[dict[str, object]]:
     return rows
 
 
+ANSWER_COLUMNS = (
+    "facts_recall", "all_facts", "abstention_accuracy", "false_abstentions", "citation_validity",
+    "answer_p50_ms", "answer_p95_ms",
+)  # fmt: skip
+
+
+def answer_table(report: RetrievalReport) -> str:
+    """A Markdown table of the answer metrics, one row per group of questions."""
+    lines = ["| group | n | " + " | ".join(ANSWER_COLUMNS) + " |", "|" + "---|" * (len(ANSWER_COLUMNS) + 2)]
+    for group in sorted(report.answers, key=lambda name: (name != "all", not name.startswith("lang:"), name)):
+        row = report.answers[group]
+        values = " | ".join("–" if row[c] != row[c] else f"{row[c]:.3f}" if c[-3:] != "_ms" else f"{row[c]:.0f}"
+                            for c in ANSWER_COLUMNS)  # fmt: skip
+        lines.append(f"| {group} | {row['n']} | {values} |")
+    return "\n".join(lines)
+
+
+def answer_failures(report: RetrievalReport) -> list[str]:
+    """Markdown rows for the questions whose answer misses a fact, or abstains wrongly."""
+    rows = []
+    for run in report.answer_runs:
+        wrong_abstention = run.abstained == run.question.answerable
+        missing = [fact for fact, found in zip(run.question.facts, run.facts, strict=True) if not found]
+        if wrong_abstention or (missing and not run.abstained):
+            what = "abstained" if run.abstained else ("answered" if not run.question.answerable else "")
+            rows.append(f"| {run.question.id} | {run.question.kind} | {what} | {'; '.join(missing)} |")
+    return rows
+
+
 def markdown(report: RetrievalReport) -> str:
-    """The whole retrieval report as Markdown."""
-    parts = ["# Retrieval evaluation", ""]
+    """The whole report as Markdown."""
+    parts = ["# Evaluation", ""]
+    if report.answers:
+        parts += ["## Answers", "", answer_table(report), ""]
+        parts += ["### Answers that miss a fact or abstain wrongly", "", "| id | kind | abstention | missing facts |"]
+        parts += ["|---|---|---|---|", *answer_failures(report), ""]
+    parts += ["## Retrieval", ""]
     for group in groups(report):
-        parts += [f"## {group}", "", retrieval_table(report, group), ""]
+        parts += [f"### {group}", "", retrieval_table(report, group), ""]
     first = next(iter(report.metrics), None)
     if first:
-        parts += [f"## Questions where `{first}` does not rank a gold paragraph first", ""]
+        parts += [f"### Questions where `{first}` does not rank a gold paragraph first", ""]
         parts += ["| id | kind | rank of first gold | ranked first |", "|---|---|---|---|"]
         parts += [f"| {r['id']} | {r['kind']} | {r['rank'] or '> 10'} | {r['top']} |" for r in failures(report, first)]
     return "\n".join(parts) + "\n"
@@ -55,6 +89,12 @@ def markdown(report: RetrievalReport) -> str:
 def as_json(report: RetrievalReport) -> dict[str, object]:
     """The report as plain data."""
     return {
+        "answers": report.answers,
+        "answer_per_question": [
+            {"id": run.question.id, "kind": run.question.kind, "abstained": run.abstained,
+             "facts": run.facts, "citations_valid": run.citations_valid, "ms": run.seconds * 1000, "answer": run.text}
+            for run in report.answer_runs
+        ],
         "retrieval": report.metrics,
         "latency": report.latency,
         "hit_curves": {config: hit_curve(runs) for config, runs in report.runs.items()},

@@ -36,12 +36,14 @@ class Hit:
             cosine similarity, in ``bm25`` mode the BM25 score.
         dense_rank: 1-based rank in the dense ranking, None when not in it.
         lexical_rank: 1-based rank in the BM25 ranking, None when not in it.
+        cited: the question designates this paragraph by its number or section.
     """
 
     entry: Entry
     score: float
     dense_rank: int | None = None
     lexical_rank: int | None = None
+    cited: bool = False
 
 
 class ParagraphIndex:
@@ -130,10 +132,11 @@ class ParagraphIndex:
         if len(named) == len(self.names.doc_ids):
             named = set()
         fused: dict[int, list[float | int | None]] = {}
+        cited = self.cited(question, named, allowed)
         rankings = (
             (self.dense(question, settings.fetch_k, allowed), dense_weight, 1),
             (self.bm25(question, settings.fetch_k, allowed, language), 1.0, 2),
-            (self.cited(question, named, allowed), settings.reference_weight, 0),
+            (cited, settings.reference_weight, 0),
         )
         for ranking, weight, slot in rankings:
             for rank, (position, _) in enumerate(ranking, 1):
@@ -145,7 +148,8 @@ class ParagraphIndex:
                 if slot:
                     record[slot] = rank
         best = sorted(fused.items(), key=lambda item: -item[1][0])[:k]
-        return [Hit(self.manifest.entries[p], float(s), d, lx) for p, (s, d, lx) in best]
+        designated = {position for position, _ in cited}
+        return [Hit(self.manifest.entries[p], float(s), d, lx, p in designated) for p, (s, d, lx) in best]
 
     def cited(self, question: str, named: set[str], allowed: list[int] | None) -> list[tuple[int, float]]:
         """Paragraphs the question designates by number or section, in the documents it names."""
