@@ -55,6 +55,18 @@ class Answer:
     language: str = "fr"
     standalone_question: str = ""
 
+    def as_text(self) -> str:
+        """The answer followed by its sources, for a terminal."""
+        parts = [self.text]
+        if self.notice and self.notice not in ("empty", "too_long", "no_index"):
+            parts.append(f"({self.notice})")
+        if self.citations:
+            parts.append("")
+        for citation in self.citations:
+            first, last = citation.lines
+            parts.append(f"[{citation.marker}] {citation.citation} — {citation.source}, lignes {first}–{last}")
+        return "\n".join(parts)
+
     def to_dict(self) -> dict[str, Any]:
         """Plain data, for ``--json`` and the app."""
         return asdict(self)

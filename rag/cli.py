@@ -109,6 +109,48 @@ def _eval(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _assistant(args: argparse.Namespace, settings: Settings):
+    from rag.assistant import Assistant
+
+    if getattr(args, "llm", None):
+        settings = settings.model_copy(update={"llm_provider": args.llm})
+    return Assistant(settings)
+
+
+def _ask(args: argparse.Namespace, settings: Settings) -> int:
+    answer = _assistant(args, settings).ask(args.question)
+    if args.json:
+        print(json.dumps(answer.to_dict(), ensure_ascii=False))
+    else:
+        print(answer.as_text())
+    return 0 if answer.notice != "no_index" else 1
+
+
+def _chat(args: argparse.Namespace, settings: Settings) -> int:
+    assistant = _assistant(args, settings)
+    history: list[dict[str, str]] = []
+    print("Posez vos questions (/nouveau pour recommencer, Ctrl-D pour quitter).")
+    while True:
+        try:
+            question = input("\n› ").strip()
+        except (EOFError, KeyboardInterrupt):
+            print()
+            return 0
+        if question in ("/nouveau", "/new"):
+            history = []
+            print("Nouvelle conversation.")
+            continue
+        if not question:
+            continue
+        answer = None
+        for part in assistant.stream(question, history):
+            if isinstance(part, str):
+                continue
+            answer = part
+        print(answer.as_text())
+        history += [{"role": "user", "content": question}, {"role": "assistant", "content": answer.text}]
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The command-line interface, one sub-command per job."""
     parser = argparse.ArgumentParser(prog="rag", description="Cited answers from UN and OSCE documents.")
@@ -127,6 +169,16 @@ def build_parser() -> argparse.ArgumentParser:
     retrieve.add_argument("--mode", choices=["hybrid", "dense", "bm25"], default="hybrid")
     retrieve.add_argument("--json", action="store_true", help="one JSON object per paragraph")
     retrieve.set_defaults(handler=_retrieve)
+    ask = commands.add_parser("ask", help="answer one question, with citations")
+    ask.add_argument("question")
+    ask.add_argument("--json", action="store_true", help="the answer and its citations as JSON")
+    ask.add_argument("--llm", choices=["none", "ollama", "openai", "gguf"], help="answerer (default: RAG_LLM_PROVIDER)")
+    ask.set_defaults(handler=_ask)
+    chat = commands.add_parser("chat", help="a conversation in the terminal")
+    chat.add_argument(
+        "--llm", choices=["none", "ollama", "openai", "gguf"], help="answerer (default: RAG_LLM_PROVIDER)"
+    )
+    chat.set_defaults(handler=_chat)
     evaluate = commands.add_parser("eval", help="evaluate on a question set (JSON lines)")
     evaluate.add_argument("questions", help="question set, e.g. eval/questions.jsonl")
     evaluate.add_argument("--json", action="store_true", help="print the report as JSON")

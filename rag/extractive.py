@@ -172,11 +172,24 @@ def _quote(chosen: list[tuple[int, str]], hits: list[Hit], language: str, questi
     lines = [INTRO[language], ""]
     for rank, sentence in chosen:
         entry = hits[rank].entry
+        sentence = _at_least_a_clause(sentence, entry.text)
         marker = next((c.marker for c in citations if c.para_id == entry.para_id), len(citations) + 1)
         if marker > len(citations):
             citations.append(citation_for(entry, marker, sentence))
         lines.append(f"« {sentence} » [{marker}]")
     return Answer(text="\n".join(lines), citations=citations, language=language, standalone_question=question)
+
+
+def _at_least_a_clause(sentence: str, text: str, minimum_words: int = 8) -> str:
+    """A very short sentence (a heading inside a paragraph) is quoted with the one after it."""
+    if len(sentence.split()) >= minimum_words:
+        return sentence
+    parts = sentences(text)
+    if sentence not in parts or parts.index(sentence) + 1 >= len(parts):
+        return sentence
+    following = parts[parts.index(sentence) + 1]
+    start = text.find(sentence)
+    return text[start : text.find(following, start + len(sentence)) + len(following)]
 
 
 def citation_for(entry: Entry, marker: int, quote: str) -> Citation:
