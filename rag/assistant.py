@@ -46,16 +46,29 @@ class Assistant:
     def __init__(self, settings: Settings | None = None, chat_model: object | None = None) -> None:
         self.settings = settings or Settings()
         self._chat_model = chat_model
-        self._lock = threading.Lock()
+        self._index: ParagraphIndex | None = None
+        self._vocabulary: Vocabulary | None = None
+        self._lock = threading.RLock()
 
-    @cached_property
+    @property
     def index(self) -> ParagraphIndex:
         """The opened index (raises IndexMissingError with the command to run)."""
-        return ParagraphIndex(self.settings)
+        with self._lock:
+            if self._index is None:
+                self._index = ParagraphIndex(self.settings)
+                self._vocabulary = Vocabulary(self._index.manifest.entries)
+            return self._index
 
-    @cached_property
+    @property
     def vocabulary(self) -> Vocabulary:
-        return Vocabulary(self.index.manifest.entries)
+        self.index  # noqa: B018 - opens the index and its vocabulary together
+        return self._vocabulary
+
+    def reload(self) -> None:
+        """Forget the opened index, so the next question reads the one just rebuilt."""
+        with self._lock:
+            self._index = None
+            self._vocabulary = None
 
     @cached_property
     def generator(self):
@@ -64,18 +77,32 @@ class Assistant:
         model = self._chat_model if self._chat_model is not None else chat_model_from_settings(self.settings)
         return Generator(model, self.settings) if model is not None else None
 
-    def ask(self, question: str, history: list[dict[str, str]] | None = None) -> Answer:
+    def ask(
+        self,
+        question: str,
+        history: list[dict[str, str]] | None = None,
+        docs: list[str] | None = None,
+        k: int | None = None,
+    ) -> Answer:
         """Answer a question, taking earlier turns of the conversation into account.
 
         Args:
             question: the user's question, French or English.
             history: earlier turns, ``{"role": "user" | "assistant", "content": ...}``.
+            docs: answer only from documents whose file name or title contains one of these.
+            k: number of paragraphs to use (default: settings.k).
         """
-        *_, answer = self.stream(question, history)
+        *_, answer = self.stream(question, history, docs, k)
         assert isinstance(answer, Answer)
         return answer
 
-    def stream(self, question: str, history: list[dict[str, str]] | None = None) -> Iterator[str | Answer]:
+    def stream(
+        self,
+        question: str,
+        history: list[dict[str, str]] | None = None,
+        docs: list[str] | None = None,
+        k: int | None = None,
+    ) -> Iterator[str | Answer]:
         """Yield the answer's text as it comes, then the final ``Answer``.
 
         With a chat model the text chunks are the model's draft; the final ``Answer``
@@ -92,7 +119,7 @@ class Assistant:
             yield Answer(text=text, abstained=True, notice="too_long", language=language)
             return
         try:
-            hits, standalone = self._retrieve(question, history or [])
+            hits, standalone = self._retrieve(question, history or [], docs, k or self.settings.k)
             extracted = extractive_answer(standalone, language, hits, self.vocabulary, self.settings.abstain_below)
         except IndexError_ as error:
             yield Answer(text=str(error), abstained=True, notice="no_index", language=language)
@@ -104,13 +131,15 @@ class Assistant:
             return
         yield from self._generate(question, language, hits, history or [], extracted)
 
-    def _retrieve(self, question: str, history: list[dict[str, str]]) -> tuple[list[Hit], str]:
+    def _retrieve(
+        self, question: str, history: list[dict[str, str]], docs: list[str] | None, k: int
+    ) -> tuple[list[Hit], str]:
         user_turns = [turn["content"] for turn in history if turn.get("role") == "user"] + [question]
         standalone = standalone_question(user_turns)
         if len(user_turns) > 1 and needs_context(question) and self.generator is not None:
             standalone = self.generator.condense(history, question) or standalone
         with self._lock:  # Chroma's client and the embedding model are shared between threads
-            hits = self.index.search(standalone, self.settings.k)
+            hits = self.index.search(standalone, k, docs=docs)
         return hits, standalone
 
     def _generate(

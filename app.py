@@ -1,0 +1,185 @@
+"""Streamlit chat over the documents: cited answers, source cards, document view.
+
+A thin layer over ``rag``: run it with ``make run`` (or ``streamlit run app.py``).
+Document and model text is always escaped (``rag.ui.escape_markdown``): nothing in
+a document or an answer is rendered as HTML, a link or an image.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import streamlit as st
+import streamlit.components.v1 as components
+
+from rag.answer import Answer
+from rag.assistant import Assistant
+from rag.config import Settings
+from rag.corpus import Document, load_corpus
+from rag.index import IndexError_, build_index, read_manifest
+from rag.language import detect_language
+from rag.ui import escape_markdown, highlight, strings
+
+logging.getLogger("bm25s").setLevel(logging.WARNING)
+st.set_page_config(page_title="Réponses citées ONU / OSCE", page_icon="📑", layout="wide")
+
+
+@st.cache_resource
+def get_assistant() -> Assistant:
+    """One assistant (embedding model, index, chat model) per process, shared by all sessions."""
+    return Assistant(Settings())
+
+
+@st.cache_data(ttl=300)
+def get_documents(corpus_dir: str) -> dict[str, Document]:
+    from pathlib import Path
+
+    return {document.info.doc_id: document for document in load_corpus(Path(corpus_dir))}
+
+
+assistant = get_assistant()
+settings = assistant.settings
+state = st.session_state
+state.setdefault("messages", [])
+state.setdefault("lang", "fr")
+state.setdefault("open_doc", None)
+ui = strings(state.lang)
+
+
+def rebuild() -> None:
+    bar = st.sidebar.progress(0.0, text=ui["building"])
+    report = build_index(settings, on_stage=lambda message: bar.progress(0.5, text=escape_markdown(message)))
+    bar.progress(1.0, text=ui["built"].format(**report.__dict__))
+    assistant.reload()
+    get_documents.clear()
+
+
+# ---- sidebar: documents, answer mode, index, number of passages
+with st.sidebar:
+    if st.button(ui["new_conversation"], use_container_width=True):
+        state.messages, state.open_doc = [], None
+        st.rerun()
+    documents = get_documents(str(settings.corpus_dir))
+    labels = {
+        doc_id: f"{d.info.short_title} ({ui['kind'].get(d.info.kind, d.info.kind)})" for doc_id, d in documents.items()
+    }
+    chosen = st.multiselect(ui["documents"], list(labels), format_func=labels.get, help=ui["filter_help"])
+    for doc_id in chosen or []:
+        info = documents[doc_id].info
+        st.caption(escape_markdown(f"{info.title} — {info.date or '?'}" + (f" — {info.letter}" if info.letter else "")))
+    st.subheader(ui["mode"])
+    if settings.llm_provider == "none":
+        st.write(ui["extractive"])
+    else:
+        st.write(ui["model"].format(provider=settings.llm_provider) + f" · `{escape_markdown(settings.llm_model)}`")
+    st.subheader(ui["index"])
+    try:
+        manifest = read_manifest(settings)
+        st.caption(
+            ui["index_status"].format(
+                paragraphs=len(manifest.entries),
+                documents=len({entry.doc_id for entry in manifest.entries}),
+                built=manifest.built_at,
+                model=manifest.embedding_model,
+            )
+        )
+    except IndexError_:
+        st.warning(ui["no_index"])
+    if st.button(ui["rebuild"], use_container_width=True):
+        rebuild()
+    k = st.slider(ui["passages"], min_value=1, max_value=15, value=settings.k)
+
+
+def source_cards(answer: dict, ui: dict, message_index: int) -> None:
+    """One card per citation: label, document, letter, line range, paragraph with the quote highlighted."""
+    if not answer["citations"]:
+        return
+    st.markdown(f"**{ui['sources']}**")
+    for citation in answer["citations"]:
+        first, last = citation["lines"]
+        with st.expander(f"[{citation['marker']}] {escape_markdown(citation['citation'])}", expanded=False):
+            details = [escape_markdown(citation["doc_title"])]
+            if citation["letter"]:
+                details.append(f"{ui['letter']} : {escape_markdown(citation['letter'])}")
+            details.append(f"{ui['section']} : {escape_markdown(citation['section'] or '—')} · "
+                           f"{ui['paragraph']} : {escape_markdown(citation['paragraph'])}")  # fmt: skip
+            details.append(ui["lines"].format(first=first, last=last, source=escape_markdown(citation["source"])))
+            st.caption("  \n".join(details))
+            st.markdown(highlight(citation["text"], citation["quote"]))
+            key = f"open-{message_index}-{citation['marker']}"
+            if st.button(ui["open_document"], key=key):
+                state.open_doc = (citation["source"], citation["para_id"], citation["quote"])
+
+
+def show_answer(answer: dict, ui: dict, message_index: int) -> None:
+    if answer["notice"] and answer["notice"] not in ("empty", "too_long", "no_index"):
+        st.info(escape_markdown(answer["notice"]))
+    if answer["abstained"]:
+        st.warning(escape_markdown(answer["text"]))
+    else:
+        st.markdown(escape_markdown(answer["text"]))
+    source_cards(answer, ui, message_index)
+
+
+# ---- conversation
+st.title(ui["title"])
+for index, message in enumerate(state.messages):
+    with st.chat_message(message["role"]):
+        if message["role"] == "user":
+            st.markdown(escape_markdown(message["content"]))
+        else:
+            show_answer(message["answer"], strings(message["answer"]["language"]), index)
+
+question = st.chat_input(ui["placeholder"])
+if question:
+    state.lang = detect_language(question)
+    ui = strings(state.lang)
+    history = [{"role": m["role"], "content": m["content"]} for m in state.messages]
+    state.messages.append({"role": "user", "content": question})
+    with st.chat_message("user"):
+        st.markdown(escape_markdown(question))
+    with st.chat_message("assistant"):
+        final: list[Answer] = []
+
+        def text_chunks():
+            for part in assistant.stream(question, history, docs=chosen or None, k=k):
+                if isinstance(part, Answer):
+                    final.append(part)
+                else:
+                    yield escape_markdown(part)
+
+        placeholder = st.empty()
+        try:
+            with placeholder.container():
+                st.write_stream(text_chunks())
+        except Exception as error:  # never a stack trace in front of the user
+            logging.getLogger(__name__).exception("answer failed")
+            final = [Answer(text=ui["error"].format(error=error), abstained=True, notice="error")]
+        placeholder.empty()
+        answer = final[-1].to_dict()
+        show_answer(answer, ui, len(state.messages))
+    state.messages.append({"role": "assistant", "content": answer["text"], "answer": answer})
+
+# ---- document view: the whole document, the cited paragraph highlighted and scrolled into view
+if state.open_doc:
+    source, para_id, quote = state.open_doc
+    document = next((d for d in get_documents(str(settings.corpus_dir)).values() if d.info.source == source), None)
+    if document is not None:
+        st.divider()
+        st.subheader(escape_markdown(document.info.title))
+        if document.info.letter:
+            st.caption(escape_markdown(document.info.letter))
+        with st.container(height=520):
+            for paragraph in document.paragraphs:
+                first, last = paragraph.lines
+                label = escape_markdown(f"{paragraph.section + ', ' if paragraph.section else ''}{paragraph.label}")
+                if paragraph.id == para_id:
+                    with st.container(key="cited-paragraph"):
+                        st.markdown(f"**{label}** · {first}–{last}  \n" + highlight(paragraph.text, quote))
+                else:
+                    st.markdown(f"**{label}** · {first}–{last}  \n" + escape_markdown(paragraph.text))
+        components.html(
+            "<script>const el = window.parent.document.querySelector('.st-key-cited-paragraph');"
+            "if (el) { el.scrollIntoView({block: 'center'}); }</script>",
+            height=0,
+        )
