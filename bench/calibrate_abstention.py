@@ -48,9 +48,8 @@ def main() -> None:
         threshold = step / 100
         right = sum(abstains(row, threshold) for row in unanswerable)
         wrong = sum(abstains(row, threshold) for row in answerable)
-        print(
-            f"| {threshold:.2f} | {right}/{len(unanswerable)} | {wrong}/{len(answerable)} ({wrong / len(answerable):.1%}) |"
-        )
+        share = wrong / len(answerable)
+        print(f"| {threshold:.2f} | {right}/{len(unanswerable)} | {wrong}/{len(answerable)} ({share:.1%}) |")
     print("\nunanswerable questions by support:")
     for value, question, _, _ in sorted(unanswerable, key=lambda r: -r[0]):
         print(f"  {value:.2f}  {question.id}  {question.messages[-1][:90]}")

@@ -16,6 +16,8 @@ import math
 import re
 from collections import Counter
 from dataclasses import dataclass
+from functools import cache
+from importlib import resources
 
 from rag.answer import Answer, Citation
 from rag.index import Entry
@@ -75,6 +77,27 @@ _DATE = re.compile(
     r"octobre|novembre|décembre)\b",
     re.I,
 )
+
+
+_ASKS_COUNTRIES = re.compile(
+    r"\b(quel(?:le)?s (?:pays|états|etats|délégations|nations)|which (?:countries|states|delegations|nations)|"
+    r"what (?:countries|states|delegations))\b",
+    re.I,
+)
+
+
+@cache
+def _country_names() -> re.Pattern[str]:
+    text = resources.files("rag").joinpath("data/countries_fr.txt").read_text(encoding="utf-8")
+    names = sorted((line for line in text.splitlines() if line and not line.startswith("#")), key=len, reverse=True)
+    return re.compile(r"\b(" + "|".join(re.escape(name).replace("’", "['’]") for name in names) + r")\b")
+
+
+def countries_named(question: str, sentence: str) -> int:
+    """How many States a sentence names, when the question asks which countries (else 0)."""
+    if not _ASKS_COUNTRIES.search(question):
+        return 0
+    return len(set(_country_names().findall(sentence)))
 
 
 def answers_the_type(question: str, sentence: str) -> bool:
@@ -147,6 +170,7 @@ def extractive_answer(
             matched = found.terms & set(tokenize([sentence])[0])
             weight = sum(vocabulary.weight(term, language) * (2 if term in focus_terms else 1) for term in matched)
             weight += sum(0.5 * vocabulary.weight(term, language) for term in context - matched)
+            weight += min(countries_named(question, sentence), 10) * vocabulary.average
             score = weight / (1 + 0.15 * rank)
             if score > 0:
                 scored.append((score, rank, sentence, matched))
