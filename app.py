@@ -63,7 +63,9 @@ with st.sidebar:
     labels = {
         doc_id: f"{d.info.short_title} ({ui['kind'].get(d.info.kind, d.info.kind)})" for doc_id, d in documents.items()
     }
-    chosen = st.multiselect(ui["documents"], list(labels), format_func=labels.get, help=ui["filter_help"])
+    chosen = st.multiselect(
+        ui["documents"], list(labels), format_func=labels.get, help=ui["filter_help"], placeholder=ui["all_documents"]
+    )
     for doc_id in chosen or []:
         info = documents[doc_id].info
         st.caption(escape_markdown(f"{info.title} — {info.date or '?'}" + (f" — {info.letter}" if info.letter else "")))
