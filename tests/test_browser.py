@@ -39,7 +39,7 @@ def free_port() -> int:
 
 
 @pytest.fixture
-def served_app(corpus_copy: Path, tmp_path: Path):  # noqa: ANN201
+def served_app(corpus_copy: Path, tmp_path: Path):
     build_index(Settings())  # the real packaged MiniLM: this is the app as users get it
     port = free_port()
     log = (tmp_path / "streamlit.log").open("w")
