@@ -1,7 +1,26 @@
 """Cited question answering over French-language UN and OSCE documents."""
 
+from rag.answer import Answer, Citation
+from rag.assistant import Assistant
 from rag.config import Settings
 from rag.corpus import Document, Paragraph, load_corpus, parse_document
+from rag.index import IndexBusyError, IndexMissingError, build_index
 from rag.metadata import DocumentInfo
+from rag.retrieve import ParagraphRetriever, load_retriever
 
-__all__ = ["Document", "DocumentInfo", "Paragraph", "Settings", "load_corpus", "parse_document"]
+__all__ = [
+    "Answer",
+    "Assistant",
+    "Citation",
+    "Document",
+    "DocumentInfo",
+    "IndexBusyError",
+    "IndexMissingError",
+    "Paragraph",
+    "ParagraphRetriever",
+    "Settings",
+    "build_index",
+    "load_corpus",
+    "load_retriever",
+    "parse_document",
+]
