@@ -16,7 +16,7 @@ from rag.answer import Answer
 from rag.assistant import Assistant
 from rag.config import Settings
 from rag.corpus import Document, load_corpus
-from rag.index import IndexError_, build_index, read_manifest
+from rag.index import RagIndexError, build_index, read_manifest
 from rag.language import detect_language
 from rag.ui import escape_markdown, highlight, strings
 
@@ -48,7 +48,11 @@ ui = strings(state.lang)
 
 def rebuild() -> None:
     bar = st.sidebar.progress(0.0, text=ui["building"])
-    report = build_index(settings, on_stage=lambda message: bar.progress(0.5, text=escape_markdown(message)))
+    report = build_index(
+        settings,
+        on_stage=lambda message: bar.progress(0.0, text=escape_markdown(message)),
+        on_progress=lambda done, total: bar.progress(done / total, text=f"{ui['building']} {done}/{total}"),
+    )
     bar.progress(1.0, text=ui["built"].format(**report.__dict__))
     assistant.reload()
     get_documents.clear()
@@ -66,9 +70,18 @@ with st.sidebar:
     chosen = st.multiselect(
         ui["documents"], list(labels), format_func=labels.get, help=ui["filter_help"], placeholder=ui["all_documents"]
     )
-    for doc_id in chosen or []:
-        info = documents[doc_id].info
-        st.caption(escape_markdown(f"{info.title} — {info.date or '?'}" + (f" — {info.letter}" if info.letter else "")))
+    with st.expander(ui["documents_metadata"]):
+        for doc_id in chosen or list(documents):
+            info = documents[doc_id].info
+            lines = [f"**{escape_markdown(info.short_title)}**", escape_markdown(info.title)]
+            lines += [escape_markdown(f"{ui['date']} : {info.date or '—'} · {info.source}")]
+            if info.sender:
+                lines.append(escape_markdown(f"{ui['sender']} : {info.sender}"))
+            if info.letter:
+                lines.append(escape_markdown(f"{ui['letter']} : {info.letter}"))
+            if info.signatory:
+                lines.append(escape_markdown(f"{ui['signatory']} : {info.signatory}"))
+            st.caption("  \n".join(lines))
     st.subheader(ui["mode"])
     if settings.llm_provider == "none":
         st.write(ui["extractive"])
@@ -85,7 +98,7 @@ with st.sidebar:
                 model=manifest.embedding_model,
             )
         )
-    except IndexError_:
+    except RagIndexError:
         st.warning(ui["no_index"])
     if st.button(ui["rebuild"], use_container_width=True):
         rebuild()

@@ -11,7 +11,7 @@ from rag.answer import Answer
 from rag.config import Settings
 from rag.conversation import needs_context, standalone_question
 from rag.extractive import Vocabulary, extractive_answer
-from rag.index import IndexError_
+from rag.index import RagIndexError
 from rag.language import detect_language
 from rag.retrieve import Hit, ParagraphIndex
 
@@ -121,7 +121,7 @@ class Assistant:
         try:
             hits, standalone = self._retrieve(question, history or [], docs, k or self.settings.k)
             extracted = extractive_answer(standalone, language, hits, self.vocabulary, self.settings.abstain_below)
-        except IndexError_ as error:
+        except RagIndexError as error:
             yield Answer(text=str(error), abstained=True, notice="no_index", language=language)
             return
         extracted.standalone_question = standalone

@@ -48,19 +48,19 @@ class TutorialBaseline:
         self.size = len(chunks)
 
     def search(self, question: str, k: int) -> list[Chunk]:
-        """The ``k`` chunks most similar to the question (score: 1 - cosine distance... as Chroma gives it)."""
+        """The ``k`` chunks most similar to the question; score: Chroma's distance negated (higher is better)."""
         found = self.store.similarity_search_with_score(question, k=k)
         return [
             Chunk(
                 chunk_id=str(document.id),
                 source=document.metadata["source"],
-                text=_unwrap(document.page_content),
+                text=unwrap(document.page_content),
                 score=-float(distance),  # Chroma returns a distance: negate so that higher is better
             )
             for document, distance in found
         ]
 
 
-def _unwrap(text: str) -> str:
+def unwrap(text: str) -> str:
     """Undo hard wrapping so a gold quote can match a chunk as it matches a paragraph."""
     return re.sub(r"\s+", " ", re.sub(r"(\w-)\s*\n\s*", r"\1", text))

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 
 from rag.config import Settings
 from rag.corpus import Document, load_corpus
-from rag.index import IndexError_, build_index
+from rag.index import RagIndexError, build_index
 from rag.inventory import paragraph_record, select_documents
 
 
@@ -206,7 +206,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.getLogger("bm25s").setLevel(logging.WARNING)  # bm25s sets DEBUG on import
     try:
         return args.handler(args, Settings())
-    except IndexError_ as error:
+    except RagIndexError as error:
         print(error, file=sys.stderr)
         return 1
 

@@ -64,11 +64,11 @@ def paragraph_searcher(settings: Settings, mode: str) -> tuple[Searcher, dict[st
 
 def baseline_searcher(settings: Settings) -> tuple[Searcher, dict[str, str]]:
     """Search function of the LangChain-tutorial baseline, and every chunk's text by id."""
-    from rag.baseline import TutorialBaseline, _unwrap
+    from rag.baseline import TutorialBaseline, unwrap
 
     baseline = TutorialBaseline(settings.corpus_dir, settings.embedding_model)
     stored = baseline.store.get()
-    texts = {cid: _unwrap(text) for cid, text in zip(stored["ids"], stored["documents"], strict=True)}
+    texts = {cid: unwrap(text) for cid, text in zip(stored["ids"], stored["documents"], strict=True)}
 
     def search(question: str, k: int) -> list[tuple[str, float, str]]:
         return [(c.chunk_id, c.score, c.text) for c in baseline.search(question, k)]

@@ -39,15 +39,15 @@ MANIFEST = "manifest.json"
 _BATCH = 256
 
 
-class IndexError_(RuntimeError):
+class RagIndexError(RuntimeError):
     """Base of the index errors: the message says what to run."""
 
 
-class IndexMissingError(IndexError_):
+class IndexMissingError(RagIndexError):
     """No index has been built for the current settings."""
 
 
-class IndexBusyError(IndexError_):
+class IndexBusyError(RagIndexError):
     """Another build holds the lock."""
 
 
@@ -194,6 +194,7 @@ def build_index(
     settings: Settings,
     show_progress: bool = False,
     on_stage: Callable[[str], None] | None = None,
+    on_progress: Callable[[int, int], None] | None = None,
 ) -> BuildReport:
     """Build or update the index for the corpus, embedding only what changed.
 
@@ -201,6 +202,7 @@ def build_index(
         settings: where the corpus and the index are, and which model embeds.
         show_progress: show a tqdm progress bar while embedding.
         on_stage: called with a short message as each stage starts.
+        on_progress: called with (paragraphs embedded, paragraphs to embed) after each batch.
 
     Raises:
         IndexBusyError: another build is running.
@@ -214,12 +216,19 @@ def build_index(
             f"Another `rag index` is building {settings.index_dir} right now; wait for it to finish."
         ) from error
     try:
-        return _build_locked(settings, show_progress, on_stage or (lambda message: None))
+        return _build_locked(
+            settings, show_progress, on_stage or (lambda message: None), on_progress or (lambda done, total: None)
+        )
     finally:
         lock.release()
 
 
-def _build_locked(settings: Settings, show_progress: bool, on_stage: Callable[[str], None]) -> BuildReport:
+def _build_locked(
+    settings: Settings,
+    show_progress: bool,
+    on_stage: Callable[[str], None],
+    on_progress: Callable[[int, int], None],
+) -> BuildReport:
     from tqdm.auto import tqdm
 
     from rag.embeddings import load_embeddings
@@ -248,6 +257,7 @@ def _build_locked(settings: Settings, show_progress: bool, on_stage: Callable[[s
                     metadatas=[entry.metadata() for entry in batch],
                 )
                 bar.update(len(batch))
+                on_progress(bar.n, len(to_embed))
 
     on_stage("Building the French BM25 index")
     digest = hashlib.sha256("\n".join(entry.chroma_id for entry in entries).encode()).hexdigest()[:12]

@@ -42,7 +42,9 @@ def app(corpus_copy: Path) -> AppTest:
 def test_ask_and_see_a_cited_answer(app: AppTest) -> None:
     ask(app, "Qui a signé la lettre de la Turquie ?")
     assert "Ümit Pamir" in markdown_of(app)
-    assert [expander.label for expander in app.expander] == ["[1] Lettre de la Turquie du 12 avril 2004, signature"]
+    assert [expander.label for expander in app.main.expander] == [
+        "[1] Lettre de la Turquie du 12 avril 2004, signature"
+    ]
     card = markdown_of(app)
     assert ":orange-background[" in card  # the supporting quote is highlighted
     captions = "\n".join(caption.value for caption in app.caption)
@@ -52,7 +54,7 @@ def test_ask_and_see_a_cited_answer(app: AppTest) -> None:
 def test_follow_up_question(app: AppTest) -> None:
     ask(app, "Qui a signé la lettre de la Turquie ?")
     ask(app, "Et celle de la Roumanie ?")
-    labels = [expander.label for expander in app.expander]
+    labels = [expander.label for expander in app.main.expander]
     assert "[1] Lettre de la Roumanie du 29 novembre 2006, signature" in labels
     assert len([message for message in app.chat_message if message.name == "user"]) == 2
 
@@ -60,13 +62,13 @@ def test_follow_up_question(app: AppTest) -> None:
 def test_abstention_is_shown_in_plain_words(app: AppTest) -> None:
     ask(app, "Who won the 2018 FIFA World Cup?")
     assert any("do not answer" in warning.value for warning in app.warning)
-    assert not app.expander
+    assert not app.main.expander
 
 
 def test_filter_by_document(app: AppTest) -> None:
     app.sidebar.multiselect[0].select("2004-04-12_lettre_turquie_document_final_antalya").run()
     ask(app, "coopération internationale contre le terrorisme")
-    labels = [expander.label for expander in app.expander]
+    labels = [expander.label for expander in app.main.expander]
     assert labels and all("Antalya" in label or "Turquie" in label for label in labels)
 
 
