@@ -51,11 +51,6 @@ class Question(BaseModel):
         haystack = normalise(text)
         return any(normalise(quote) in haystack for quote in self.gold)
 
-    def gold_found(self, text: str) -> set[int]:
-        """Indexes of the gold quotes a retrieved text contains."""
-        haystack = normalise(text)
-        return {i for i, quote in enumerate(self.gold) if normalise(quote) in haystack}
-
     def facts_found(self, answer: str) -> list[bool]:
         """For each fact, whether the answer contains one of its alternatives."""
         haystack = normalise(answer)

@@ -110,9 +110,10 @@ class ParagraphIndex:
     ) -> list[Hit]:
         """The ``k`` best paragraphs for a question.
 
-        Hybrid mode fuses the two rankings by weighted reciprocal rank fusion; the
-        weight of the dense side depends on the question's language (English
-        questions can only be matched well by the embeddings and the glossary).
+        Hybrid mode fuses the dense and BM25 rankings, and the paragraphs the question
+        cites by number, by weighted reciprocal rank fusion. The weight of the dense side
+        depends on the question's language (settings ``dense_weight_fr``/``_en``: see the
+        README for the measurements behind the defaults); a zero weight skips the encoder.
         """
         allowed = self.allowed(docs, sections)
         settings = self.settings
@@ -128,13 +129,10 @@ class ParagraphIndex:
                 for r, (p, s) in enumerate(self.bm25(question, k, allowed, language), 1)
             ]
         dense_weight = settings.dense_weight_en if language == "en" else settings.dense_weight_fr
-        named = self.names.named(question, language)
-        if len(named) == len(self.names.doc_ids):
-            named = set()
         fused: dict[int, list[float | int | None]] = {}
-        cited = self.cited(question, named, allowed)
+        cited = self.cited(question, language, allowed)
         rankings = (
-            (self.dense(question, settings.fetch_k, allowed), dense_weight, 1),
+            (self.dense(question, settings.fetch_k, allowed) if dense_weight else [], dense_weight, 1),
             (self.bm25(question, settings.fetch_k, allowed, language), 1.0, 2),
             (cited, settings.reference_weight, 0),
         )
@@ -151,11 +149,14 @@ class ParagraphIndex:
         designated = {position for position, _ in cited}
         return [Hit(self.manifest.entries[p], float(s), d, lx, p in designated) for p, (s, d, lx) in best]
 
-    def cited(self, question: str, named: set[str], allowed: list[int] | None) -> list[tuple[int, float]]:
+    def cited(self, question: str, language: str, allowed: list[int] | None) -> list[tuple[int, float]]:
         """Paragraphs the question designates by number or section, in the documents it names."""
         reference = parse_reference(question)
         if reference.empty:
             return []
+        named = self.names.named(question, language)
+        if len(named) == len(self.names.doc_ids):
+            named = set()
         pool = range(len(self.manifest.entries)) if allowed is None else allowed
         found = [
             (position, 1.0)
