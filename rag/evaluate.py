@@ -94,17 +94,22 @@ def run_retrieval(
     return runs
 
 
-def retrieval_metrics(runs: list[RetrievalRun]) -> dict[str, dict[str, float]]:
-    """ranx metrics over the runs, for all questions and per kind and language."""
-    from ranx import Qrels, Run, evaluate
-
-    groups: dict[str, list[RetrievalRun]] = defaultdict(list)
+def by_group(runs: list) -> dict[str, list]:
+    """Runs of all questions ("all"), and by kind ("kind:…") and language ("lang:…")."""
+    groups: dict[str, list] = defaultdict(list)
     for run in runs:
         groups["all"].append(run)
         groups[f"kind:{run.question.kind}"].append(run)
         groups[f"lang:{run.question.lang}"].append(run)
+    return groups
+
+
+def retrieval_metrics(runs: list[RetrievalRun]) -> dict[str, dict[str, float]]:
+    """ranx metrics over the runs, for all questions and per kind and language."""
+    from ranx import Qrels, Run, evaluate
+
     results = {}
-    for group, members in sorted(groups.items()):
+    for group, members in sorted(by_group(runs).items()):
         qrels = Qrels({run.question.id: {doc_id: 1 for doc_id in run.relevant} for run in members})
         ranking = Run(
             {
@@ -193,13 +198,8 @@ def run_answers(questions: list[Question], assistant: object, show_progress: boo
 
 def answer_metrics(runs: list[AnswerRun]) -> dict[str, dict[str, float]]:
     """Facts recall, abstention, false abstentions and citation validity, overall and per kind."""
-    groups: dict[str, list[AnswerRun]] = defaultdict(list)
-    for run in runs:
-        groups["all"].append(run)
-        groups[f"kind:{run.question.kind}"].append(run)
-        groups[f"lang:{run.question.lang}"].append(run)
     results = {}
-    for group, members in sorted(groups.items()):
+    for group, members in sorted(by_group(runs).items()):
         answerable = [run for run in members if run.question.answerable]
         unanswerable = [run for run in members if not run.question.answerable]
         facts = [found for run in answerable for found in run.facts]
