@@ -17,9 +17,9 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 
 from rag.answer import Answer, Citation
+from rag.constraints import answers_the_type, asks_countries, countries_named, requirement
 from rag.index import Entry
 from rag.language import to_french_terms
 from rag.lexical import tokenize
@@ -59,58 +59,22 @@ class Vocabulary:
         return self.unknown if language == "fr" else self.average
 
 
-def question_terms(question: str, language: str) -> set[str]:
-    """The French stems of a question (English questions go through the glossary first)."""
-    return set(tokenize([to_french_terms(question) if language == "en" else question])[0])
-
-
-_EXPECTS_NUMBER = re.compile(
-    r"\b(combien|quel(?:le)?s? (?:montant|nombre|somme|pourcentage)|how (?:many|much)|what (?:amount|number))\b", re.I
-)
-_EXPECTS_DATE = re.compile(
-    r"\b(quand|en quelle année|à quelle date|de quand|depuis quand|quelles? dates?|when|what year|what date|"
-    r"which year|since when)\b",
-    re.I,
-)
-_DATE = re.compile(
-    r"\b(1[89]\d\d|20\d\d)\b|\b\d{1,2}(?:er)? (?:janvier|février|mars|avril|mai|juin|juillet|août|septembre|"
-    r"octobre|novembre|décembre)\b",
-    re.I,
-)
-
-
-_ASKS_COUNTRIES = re.compile(
-    r"\b(quel(?:le)?s (?:pays|états|etats|délégations|nations)|which (?:countries|states|delegations|nations)|"
-    r"what (?:countries|states|delegations))\b",
-    re.I,
+# Words that shape a question without saying what it is about ("Quelles mesures le Plan doit-il…").
+_QUESTION_WORDS = (
+    "quel quelle quels quelles lequel laquelle lesquels lesquelles quoi comment pourquoi combien où quand "
+    "dont celui celle ceux celles cet cette ceci cela selon doit doivent peut peuvent dit disent fait font"
 )
 
 
 @cache
-def _country_names() -> re.Pattern[str]:
-    text = resources.files("rag").joinpath("data/countries_fr.txt").read_text(encoding="utf-8")
-    names = sorted((line for line in text.splitlines() if line and not line.startswith("#")), key=len, reverse=True)
-    return re.compile(r"\b(" + "|".join(re.escape(name).replace("’", "['’]") for name in names) + r")\b")
+def _question_stems() -> frozenset[str]:
+    return frozenset(tokenize([_QUESTION_WORDS])[0])
 
 
-def countries_named(question: str, sentence: str) -> int:
-    """How many States a sentence names, when the question asks which countries (else 0)."""
-    if not _ASKS_COUNTRIES.search(question):
-        return 0
-    return len(set(_country_names().findall(sentence)))
-
-
-def answers_the_type(question: str, sentence: str) -> bool:
-    """A question asking "how many" or "when" is answered only by a sentence that gives a
-    number or a date the question does not already contain."""
-    asked = set(re.findall(r"\d+", question))
-    if _EXPECTS_DATE.search(question):
-        return any(not set(re.findall(r"\d+", m.group(0))) <= asked for m in _DATE.finditer(sentence))
-    if _EXPECTS_NUMBER.search(question):
-        return bool(set(re.findall(r"\d+", sentence)) - asked) or bool(
-            re.search(r"\b(un|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|douze|vingt|cent)\b", sentence, re.I)
-        )
-    return True
+def question_terms(question: str, language: str) -> set[str]:
+    """The French stems of a question (English questions go through the glossary first),
+    without its interrogative and modal words."""
+    return set(tokenize([to_french_terms(question) if language == "en" else question])[0]) - _question_stems()
 
 
 def sentences(text: str) -> list[str]:
@@ -161,16 +125,22 @@ def extractive_answer(
     if hits and hits[0].cited:  # "que dit le paragraphe 16 ?": quote the paragraph designated
         return _quote([(0, part) for part in sentences(hits[0].entry.text)[:_MAX_QUOTES]], hits, language, question)
 
+    meets = requirement(question, lambda stem: stem in vocabulary.idf)
+    if meets is None:  # it names something the documents never mention
+        return Answer(text=ABSTAIN[language], abstained=True, language=language, standalone_question=question)
     focus_terms = question_terms(focus, language) if focus else found.terms
     scored = []
     for rank, hit in enumerate(hits):
+        if not meets(f"{hit.entry.text} {hit.entry.citation} {hit.entry.doc_title} {hit.entry.doc_date or ''}"):
+            continue
         # Words of the citation ("lettre de la Turquie") support every sentence of the paragraph, at half weight.
         context = found.terms & set(tokenize([hit.entry.citation])[0])
         for sentence in sentences(hit.entry.text):
             matched = found.terms & set(tokenize([sentence])[0])
             weight = sum(vocabulary.weight(term, language) * (2 if term in focus_terms else 1) for term in matched)
             weight += sum(0.5 * vocabulary.weight(term, language) for term in context - matched)
-            weight += min(countries_named(question, sentence), 10) * vocabulary.average
+            if asks_countries(question):
+                weight += min(countries_named(sentence), 10) * vocabulary.average
             score = weight / (1 + 0.15 * rank)
             if score > 0:
                 scored.append((score, rank, sentence, matched))

@@ -75,6 +75,7 @@ class Entry:
     lines: tuple[int, int]
     citation: str
     text: str
+    doc_date: str | None = None  # ISO date of the document, when known
 
     def metadata(self) -> dict[str, Any]:
         """Flat metadata for Chroma (which takes no None and no tuple)."""
@@ -165,6 +166,7 @@ def entries_for(documents: list[Document], settings: Settings) -> list[Entry]:
                     lines=paragraph.lines,
                     citation=paragraph.citation,
                     text=paragraph.text,
+                    doc_date=info.date,
                 )
             )
     return entries
@@ -246,7 +248,9 @@ def _build_locked(
     to_embed = [entry for entry in entries if entry.chroma_id not in existing]
     on_stage(f"{len(entries)} paragraphs in {len(documents)} documents; {len(to_embed)} to embed")
     if to_embed:
-        embeddings = load_embeddings(settings.embedding_model)
+        embeddings = load_embeddings(
+            settings.embedding_model, settings.embedding_backend, settings.embedding_export_dir
+        )
         with tqdm(total=len(to_embed), desc="Embedding", unit="para", disable=not show_progress) as bar:
             for batch in _batches(to_embed, _BATCH):
                 vectors = embeddings.embed_documents([entry.passage for entry in batch])

@@ -1,0 +1,162 @@
+"""What a question requires of the paragraph that answers it.
+
+Two kinds of requirement, both checked by rule (no language model):
+
+- **the kind of answer**: "combien / how many" needs a quantity (a year, a date or a
+  document symbol is not one), "quand / when" a date, "quel pays / which country" the
+  name of a State;
+- **the specifics the question names**: a year ("en 2004"), an ordinal ("le troisième
+  atelier") or a proper name ("la Fédération de Russie"). A paragraph that does not
+  contain the year or the ordinal, with its citation, does not answer; a name the
+  whole corpus never uses means the documents do not speak of it.
+
+A question none of whose retrieved paragraphs meets its requirements is not answered
+(the assistant abstains), which is what separates near-topic questions the corpus does
+not answer from those it does.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from functools import cache
+from importlib import resources
+
+from rag.language import to_french_terms
+from rag.lexical import tokenize
+
+_MONTHS = "janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre|novembre|décembre"
+_EXPECTS_NUMBER = re.compile(
+    r"\b(combien|quel(?:le)?s? (?:montant|nombre|somme|pourcentage|chiffre)|how (?:many|much)|"
+    r"what (?:amount|number|sum|percentage))\b",
+    re.I,
+)
+_EXPECTS_DATE = re.compile(
+    r"\b(quand|en quelle année|à quelle date|de quand|depuis quand|quelles? dates?|when|what year|what date|"
+    r"which year|since when|in what year)\b",
+    re.I,
+)
+_DATE = re.compile(rf"\b(1[89]\d\d|20\d\d)\b|\b\d{{1,2}}(?:er)? (?:{_MONTHS})\b", re.I)
+_YEAR = re.compile(r"\b(?:1[89]|20)\d\d\b")
+# Numbers that are not quantities: dates, years, symbols (A/RES/60/288, 2004/19, n° 3/05), references.
+_NOT_A_QUANTITY = re.compile(
+    r"[\w.]*\d[\w.]*(?:/[\w.()]+)+|"
+    rf"\b\d{{1,2}}(?:er)? (?:(?:et|au) \d{{1,2}} )?(?:{_MONTHS})(?: \d{{4}})?\b|\b(?:1[89]|20)\d\d\b|"
+    r"\b(?:paragraphes?|alinéas?|sections?|résolutions?|décisions?|n°|no|articles?|notes?)\s+[\dIVX][\w./()-]*",
+    re.I,
+)
+_QUANTITY_WORDS = re.compile(
+    r"\b(deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|douze|quinze|vingt|trente|cent|mille|"
+    r"millions?|milliards?)\b",
+    re.I,
+)
+_ASKS_COUNTRIES = re.compile(
+    r"\b(quel(?:le)?s? (?:pays|états?|etats?|délégations?|nations?|gouvernements?)|"
+    r"which (?:countr(?:y|ies)|states?|delegations?|nations?|governments?)|"
+    r"what (?:countr(?:y|ies)|states?|delegations?))\b",
+    re.I,
+)
+_ORDINAL = re.compile(
+    r"\b(deuxième|second|seconde|troisième|quatrième|cinquième|sixième|septième|huitième|neuvième|dixième|"
+    r"onzième|douzième|treizième|quatorzième|quinzième|seizième|vingtième|"
+    r"third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|thirteenth|fourteenth|fifteenth)\b",
+    re.I,
+)
+_ENGLISH_ORDINALS = {
+    "second": "deuxième",
+    "third": "troisième",
+    "fourth": "quatrième",
+    "fifth": "cinquième",
+    "sixth": "sixième",
+    "seventh": "septième",
+    "eighth": "huitième",
+    "ninth": "neuvième",
+    "tenth": "dixième",
+    "eleventh": "onzième",
+    "twelfth": "douzième",
+    "thirteenth": "treizième",
+    "fourteenth": "quatorzième",
+    "fifteenth": "quinzième",
+}
+# A capitalised word that does not open the question or a sentence: a proper name.
+_NAME = re.compile(r"(?<![.?!]\s)(?<!^)\b([A-ZÀ-Ý][\w’'-]+(?:\s+(?:de\s+|of\s+|the\s+)?[A-ZÀ-Ý][\w’'-]+)*)")
+
+
+@cache
+def _country_names() -> re.Pattern[str]:
+    text = resources.files("rag").joinpath("data/countries_fr.txt").read_text(encoding="utf-8")
+    names = sorted((line for line in text.splitlines() if line and not line.startswith("#")), key=len, reverse=True)
+    return re.compile(r"\b(" + "|".join(re.escape(name).replace("’", "['’]") for name in names) + r")\b")
+
+
+def asks_countries(question: str) -> bool:
+    """Whether the question asks which States (countries, delegations, governments)."""
+    return bool(_ASKS_COUNTRIES.search(question))
+
+
+def countries_named(sentence: str) -> int:
+    """How many States a sentence names."""
+    return len(set(_country_names().findall(sentence)))
+
+
+def quantities(text: str) -> set[str]:
+    """The numbers of a text that can be quantities (not dates, years, symbols or references)."""
+    rest = _NOT_A_QUANTITY.sub(" ", text)
+    return set(re.findall(r"\b\d+(?:[  ,.]\d+)*\b", rest)) | {w.lower() for w in _QUANTITY_WORDS.findall(rest)}
+
+
+def answers_the_type(question: str, sentence: str) -> bool:
+    """Whether a sentence gives the kind of answer the question asks for.
+
+    A "how many" question needs a quantity, a "when" question a date, neither already in the
+    question; a "which country" question needs the name of a State. Other questions: yes.
+    """
+    if _EXPECTS_DATE.search(question):
+        asked = set(re.findall(r"\d+", question))
+        return any(not set(re.findall(r"\d+", m.group(0))) <= asked for m in _DATE.finditer(sentence))
+    if _EXPECTS_NUMBER.search(question):
+        return bool(quantities(sentence) - quantities(question))
+    if asks_countries(question):
+        return countries_named(sentence) > 0
+    return True
+
+
+def _stems(text: str, language: str) -> set[str]:
+    return set(tokenize([to_french_terms(text) if language == "en" else text])[0])
+
+
+def specifics(question: str) -> tuple[set[str], set[str], list[tuple[set[str], set[str]]]]:
+    """The years and the ordinals a question names (as stems), and each of its proper names
+    as stems read as French and as stems of its English-to-French translation."""
+    years = set(_YEAR.findall(question))
+    ordinals: set[str] = set()
+    for ordinal in _ORDINAL.findall(question):
+        ordinals |= _stems(_ENGLISH_ORDINALS.get(ordinal.lower(), ordinal), "fr")
+    names = [(_stems(name, "fr"), _stems(name, "en")) for name in _NAME.findall(question.strip())]
+    return years, ordinals, [(french - years, english - years) for french, english in names if french - years]
+
+
+def _unknown(stems: set[str], known: Callable[[str], bool]) -> bool:
+    """Most of the words of a name are words the corpus never uses."""
+    return 2 * sum(not known(stem) for stem in stems) >= len(stems)
+
+
+def requirement(question: str, known: Callable[[str], bool]) -> Callable[[str], bool] | None:
+    """A test of whether a paragraph (its text and citation) can answer the question, or
+    ``None`` when the question names something the corpus never mentions (a name most of
+    whose words no paragraph uses: "la Fédération de Russie", "the Budapest Convention").
+
+    Args:
+        question: the standalone question, French or English.
+        known: whether the corpus uses a stem.
+    """
+    years, ordinals, names = specifics(question)
+    if any(_unknown(french, known) and _unknown(english, known) for french, english in names):
+        return None
+
+    def meets(text: str) -> bool:
+        # one of the years named (a question may compare documents of two years), every ordinal
+        words = set(tokenize([text])[0])
+        return (not years or bool(years & words)) and ordinals <= words
+
+    return meets

@@ -1,0 +1,55 @@
+"""What a question requires of its answer: the kind of answer, and the specifics it names."""
+
+from __future__ import annotations
+
+from rag.constraints import answers_the_type, quantities, requirement, specifics
+from rag.lexical import tokenize
+
+CORPUS = (
+    "Exprimant notre gratitude au Gouvernement roumain, qui a accueilli le deuxième atelier sous-régional "
+    "d’experts qui s’est tenu du 13 au 15 novembre 2006 à Bucarest. La Géorgie et l’Arménie ont adopté "
+    "la résolution 2004/19 ; trois experts y ont participé."
+)
+KNOWN = set(tokenize([CORPUS])[0])
+
+
+def known(stem: str) -> bool:
+    return stem in KNOWN
+
+
+def test_a_quantity_is_not_a_year_a_date_or_a_symbol() -> None:
+    assert quantities("la résolution 2004/19 du 21 juillet 2004, paragraphe 8") == set()
+    assert quantities("les 12 conventions, et trois protocoles") == {"12", "trois"}
+
+
+def test_the_kind_of_answer() -> None:
+    assert not answers_the_type("Combien de voix ?", "Par sa résolution 2004/19 du 21 juillet 2004, le Conseil")
+    assert answers_the_type("Combien de conventions ?", "parties aux 12 conventions et protocoles")
+    assert answers_the_type("Quand s’est tenu l’atelier ?", "du 13 au 15 novembre 2006 à Bucarest")
+    assert not answers_the_type("En quelle année, après 2006 ?", "tenu en 2006")
+    assert answers_the_type("Which countries adopted it?", "La Géorgie et l’Arménie ont adopté")
+    assert not answers_the_type("Quel pays l’a proposée ?", "Les États participants ont adopté")
+    assert answers_the_type("Que demande la déclaration ?", "Nous demandons")
+
+
+def test_specifics_named_by_the_question() -> None:
+    years, ordinals, names = specifics("Où s’est tenu le troisième atelier de la Fédération de Russie en 2007 ?")
+    assert years == {"2007"} and ordinals == {"troisiem"}
+    assert ({"feder", "russ"}, {"feder", "russ"}) in names
+    assert specifics("Where was the third workshop held?")[1] == {"troisiem"}
+
+
+def test_a_name_the_corpus_never_uses_means_no_answer() -> None:
+    assert requirement("Quelle déclaration la Fédération de Russie a-t-elle faite ?", known) is None
+    assert requirement("What does the Budapest Convention require?", known) is None
+    assert requirement("Qu’a adopté la Géorgie ?", known) is not None
+    assert requirement("What did Georgia adopt?", known) is not None  # the glossary gives "Géorgie"
+
+
+def test_years_and_ordinals_must_be_in_the_paragraph() -> None:
+    meets = requirement("Où s’est tenu le troisième atelier sous-régional ?", known)
+    assert meets is not None and not meets(CORPUS)
+    meets = requirement("Où s’est tenu le deuxième atelier ?", known)
+    assert meets is not None and meets(CORPUS)
+    meets = requirement("Qui a participé à l’atelier de 2004 ou de 2006 ?", known)
+    assert meets is not None and meets(CORPUS)  # one of the years named is enough
