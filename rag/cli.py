@@ -10,6 +10,7 @@ from collections.abc import Sequence
 
 from rag.config import Settings
 from rag.corpus import Document, load_corpus
+from rag.evaluate import ANSWERERS, CONFIGS
 from rag.index import RagIndexError, build_index
 from rag.inventory import paragraph_record, select_documents
 
@@ -76,7 +77,7 @@ def _retrieve(args: argparse.Namespace, settings: Settings) -> int:
 def _eval(args: argparse.Namespace, settings: Settings) -> int:
     from pathlib import Path
 
-    from rag.evaluate import evaluate_retrieval
+    from rag.evaluate import AnswererError, answer_assistant, answerer_name, evaluate_answers, evaluate_retrieval
     from rag.questions import QuestionSetError, load_questions
     from rag.report import answer_table, as_json, groups, retrieval_table, write_report
 
@@ -87,26 +88,39 @@ def _eval(args: argparse.Namespace, settings: Settings) -> int:
         return 2
     if args.k:
         settings = settings.model_copy(update={"k": args.k})
-    configs = [name.strip() for name in args.compare.split(",") if name.strip()]
-    report = evaluate_retrieval(questions, settings, configs, show_progress=not args.json)
-    if not args.no_answers:
-        from rag.assistant import Assistant
-        from rag.evaluate import answer_metrics, run_answers
-
-        report.answer_runs = run_answers(questions, Assistant(settings), show_progress=not args.json)
-        report.answers = answer_metrics(report.answer_runs)
+    answerers = [] if args.no_answers else args.answers or [answerer_name(settings)]
+    try:  # every model is checked before the long runs start
+        assistants = {name: answer_assistant(name, settings) for name in answerers}
+    except AnswererError as error:
+        hint = "Start its server or fix its settings (RAG_LLM_*), or leave it out of --answers."
+        print(f"{error}\n{hint}", file=sys.stderr)
+        return 1
+    report = evaluate_retrieval(questions, settings, args.compare, show_progress=not args.json)
+    evaluate_answers(questions, assistants, report, show_progress=not args.json)
     if args.json:
         print(json.dumps(as_json(report), ensure_ascii=False))
     else:
         if report.answers:
-            print(f"\nanswers ({settings.llm_provider if settings.llm_provider != 'none' else 'extractive'})")
-            print(answer_table(report))
+            print(f"\nanswers\n{answer_table(report)}")
         for group in groups(report):
             print(f"\nretrieval, {group}\n{retrieval_table(report, group)}")
     if args.out:
         for path in write_report(report, Path(args.out)):
             print(f"wrote {path}", file=sys.stderr)
     return 0
+
+
+def _names(choices: Sequence[str]):
+    """An argparse type: comma-separated names, each one of ``choices``."""
+
+    def parse(value: str) -> list[str]:
+        names = [name.strip() for name in value.split(",") if name.strip()]
+        unknown = [name for name in names if name not in choices]
+        if unknown or not names:
+            raise argparse.ArgumentTypeError(f"{', '.join(unknown) or value!r}: choose from {', '.join(choices)}")
+        return names
+
+    return parse
 
 
 def _assistant(args: argparse.Namespace, settings: Settings):
@@ -182,15 +196,28 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate = commands.add_parser("eval", help="evaluate on a question set (JSON lines)")
     evaluate.add_argument("questions", help="question set, e.g. eval/questions.jsonl")
     evaluate.add_argument("--json", action="store_true", help="print the report as JSON")
-    evaluate.add_argument("--out", metavar="DIR", help="write report.md, report.json and hit_at_k.png here")
+    evaluate.add_argument(
+        "--out", metavar="DIR", help="write report.md, report.json, hit_at_k.png and answers.png here"
+    )
     evaluate.add_argument(
         "--compare",
-        default="hybrid",
+        type=_names(CONFIGS),
+        default=["hybrid"],
         metavar="CONFIGS",
-        help="comma-separated configurations to compare: hybrid, dense, bm25, baseline (default: hybrid)",
+        help="comma-separated retrieval configurations to compare: hybrid, dense, bm25, baseline (default: hybrid)",
     )
     evaluate.add_argument("-k", type=int, default=None, help="paragraphs per question (default: RAG_K)")
-    evaluate.add_argument("--no-answers", action="store_true", help="evaluate retrieval only")
+    answers = evaluate.add_mutually_exclusive_group()
+    answers.add_argument(
+        "--answers",
+        type=_names(ANSWERERS),
+        metavar="CONFIGS",
+        help="comma-separated answer configurations to compare: extractive (no model), ollama and openai "
+        "(RAG_LLM_MODEL at RAG_LLM_BASE_URL), gguf (SmolLM2 in process, or RAG_LLM_GGUF_PATH), "
+        "e.g. extractive,gguf; each model is checked first, and a model that cannot answer stops the run "
+        "(default: the one RAG_LLM_PROVIDER names)",
+    )
+    answers.add_argument("--no-answers", action="store_true", help="evaluate retrieval only")
     evaluate.set_defaults(handler=_eval)
     return parser
 

@@ -1,4 +1,4 @@
-"""Offline evaluation on a question set: retrieval quality per configuration, split by kind."""
+"""Offline evaluation on a question set: retrieval and answer quality per configuration, split by kind."""
 
 from __future__ import annotations
 
@@ -38,13 +38,21 @@ class RetrievalRun:
 
 @dataclass
 class RetrievalReport:
-    """Metrics per configuration and kind ("all" for every answerable question)."""
+    """Metrics per configuration and group of questions ("all", "kind:…", "lang:…").
+
+    Attributes:
+        metrics: retrieval configuration → group → metric (answerable questions only).
+        latency: retrieval configuration → p50/p95 search time in milliseconds.
+        runs: retrieval configuration → one run per answerable question.
+        answers: answer configuration → group → answer metric (see ``answer_metrics``).
+        answer_runs: answer configuration → one run per question.
+    """
 
     metrics: dict[str, dict[str, dict[str, float]]] = field(default_factory=dict)
     latency: dict[str, dict[str, float]] = field(default_factory=dict)
     runs: dict[str, list[RetrievalRun]] = field(default_factory=dict)
-    answers: dict[str, dict[str, float]] = field(default_factory=dict)
-    answer_runs: list[AnswerRun] = field(default_factory=list)
+    answers: dict[str, dict[str, dict[str, float]]] = field(default_factory=dict)
+    answer_runs: dict[str, list[AnswerRun]] = field(default_factory=dict)
 
 
 Searcher = Callable[[str, int], list[tuple[str, float, str]]]
@@ -166,7 +174,12 @@ def hit_curve(runs: list[RetrievalRun], depth: int = _DEPTH) -> list[float]:
 
 @dataclass
 class AnswerRun:
-    """The assistant's answer to one question, judged against the set."""
+    """The assistant's answer to one question, judged against the set.
+
+    Attributes:
+        mode: how the answer was made: ``extractive``, ``generative``, or ``fallback``
+            (the model failed or wrote nothing verifiable: the extractive answer instead).
+    """
 
     question: Question
     abstained: bool
@@ -174,14 +187,64 @@ class AnswerRun:
     citations_valid: list[bool]
     seconds: float
     text: str
+    config: str = "extractive"
+    mode: str = "extractive"
 
 
-def run_answers(questions: list[Question], assistant: object, show_progress: bool = False) -> list[AnswerRun]:
-    """Ask every question (conversations turn by turn, the assistant's own answers as history)."""
+ANSWERERS = ("extractive", "ollama", "openai", "gguf")
+
+
+class AnswererError(RuntimeError):
+    """An answer configuration cannot answer: its model is missing, or its server down."""
+
+
+def answerer_name(settings: Settings) -> str:
+    """The answer configuration the settings describe: ``extractive``, or the chat model provider."""
+    return "extractive" if settings.llm_provider == "none" else settings.llm_provider
+
+
+def answer_assistant(name: str, settings: Settings, chat_model: object | None = None):
+    """The assistant of a named answer configuration, its model checked with one short request.
+
+    The request also loads a local model, so the answers' latencies are warm ones.
+
+    Args:
+        name: one of ``ANSWERERS``; ``ollama`` and ``openai`` use ``RAG_LLM_MODEL`` and
+            ``RAG_LLM_BASE_URL``, ``gguf`` the packaged SmolLM2 or ``RAG_LLM_GGUF_PATH``.
+        settings: everything but the chat model provider.
+        chat_model: a LangChain chat model to use instead of the one the name stands for.
+
+    Raises:
+        ValueError: an unknown name.
+        AnswererError: the model could not answer the check.
+    """
+    from rag.assistant import Assistant
+
+    if name not in ANSWERERS:
+        raise ValueError(f"unknown answer configuration {name!r}; choose from {', '.join(ANSWERERS)}")
+    provider = "none" if name == "extractive" else name
+    assistant = Assistant(settings.model_copy(update={"llm_provider": provider}), chat_model=chat_model)
+    try:
+        if assistant.generator is not None:
+            assistant.generator.model.invoke("Réponds par « oui ».")
+    except Exception as error:  # any client error: missing package or file, connection refused, timeout
+        raise AnswererError(f"answer configuration {name!r} cannot answer: {type(error).__name__}: {error}") from error
+    return assistant
+
+
+def run_answers(
+    questions: list[Question], assistant: object, show_progress: bool = False, config: str | None = None
+) -> list[AnswerRun]:
+    """Ask every question (conversations turn by turn, the assistant's own answers as history).
+
+    Args:
+        config: the configuration's name in the report (default: the assistant's answerer).
+    """
     from rag.questions import normalise
 
+    config = config or answerer_name(assistant.settings)
     runs = []
-    for question in tqdm(questions, desc="answers", disable=not show_progress, leave=False):
+    for question in tqdm(questions, desc=f"answers {config}", disable=not show_progress, leave=False):
         history: list[dict[str, str]] = []
         for turn in question.messages[:-1]:
             earlier = assistant.ask(turn, history=history)
@@ -190,14 +253,23 @@ def run_answers(questions: list[Question], assistant: object, show_progress: boo
         answer = assistant.ask(question.messages[-1], history=history)
         seconds = time.perf_counter() - started
         valid = [normalise(c.quote) in normalise(c.text) and bool(c.quote.strip()) for c in answer.citations]
-        runs.append(
-            AnswerRun(question, answer.abstained, question.facts_found(answer.text), valid, seconds, answer.text)
-        )
+        found = question.facts_found(answer.text)
+        runs.append(AnswerRun(question, answer.abstained, found, valid, seconds, answer.text, config, answer.mode))
     return runs
 
 
+def evaluate_answers(
+    questions: list[Question], assistants: dict[str, object], report: RetrievalReport, show_progress: bool = False
+) -> RetrievalReport:
+    """Run every answer configuration on the question set and add its runs and metrics to the report."""
+    for config, assistant in assistants.items():
+        report.answer_runs[config] = run_answers(questions, assistant, show_progress, config)
+        report.answers[config] = answer_metrics(report.answer_runs[config])
+    return report
+
+
 def answer_metrics(runs: list[AnswerRun]) -> dict[str, dict[str, float]]:
-    """Facts recall, abstention, false abstentions and citation validity, overall and per kind."""
+    """Facts recall, abstention, false abstentions, citation validity and answer modes, overall and per kind."""
     results = {}
     for group, members in sorted(by_group(runs).items()):
         answerable = [run for run in members if run.question.answerable]
@@ -215,6 +287,8 @@ def answer_metrics(runs: list[AnswerRun]) -> dict[str, dict[str, float]]:
                 sum(run.abstained for run in answerable) / len(answerable) if answerable else float("nan")
             ),
             "citation_validity": sum(citations) / len(citations) if citations else float("nan"),
+            "generated": sum(run.mode == "generative" for run in members) / len(members),
+            "fallbacks": sum(run.mode == "fallback" for run in members) / len(members),
             **{f"answer_{key}": value for key, value in latency_of([run.seconds for run in members]).items()},
         }
     return results

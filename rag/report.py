@@ -1,4 +1,4 @@
-"""Evaluation reports: Markdown and JSON for people and tools, a PNG chart for reports."""
+"""Evaluation reports: Markdown and JSON for people and tools, PNG charts for reports."""
 
 from __future__ import annotations
 
@@ -22,10 +22,18 @@ def retrieval_table(report: RetrievalReport, group: str = "all") -> str:
     return "\n".join(lines)
 
 
-def groups(report: RetrievalReport) -> list[str]:
-    """Question groups present in the report: all, then languages, then kinds."""
-    names = {name for metrics in report.metrics.values() for name in metrics}
+def _in_order(names: set[str]) -> list[str]:
     return sorted(names, key=lambda name: (name != "all", not name.startswith("lang:"), name))
+
+
+def groups(report: RetrievalReport) -> list[str]:
+    """Question groups present in the report's retrieval: all, then languages, then kinds."""
+    return _in_order({name for metrics in report.metrics.values() for name in metrics})
+
+
+def answer_groups(report: RetrievalReport) -> list[str]:
+    """Question groups present in the report's answers, in the same order."""
+    return _in_order({name for metrics in report.answers.values() for name in metrics})
 
 
 def failures(report: RetrievalReport, config: str) -> list[dict[str, object]]:
@@ -41,25 +49,29 @@ def failures(report: RetrievalReport, config: str) -> list[dict[str, object]]:
 
 ANSWER_COLUMNS = (
     "facts_recall", "all_facts", "abstention_accuracy", "false_abstentions", "citation_validity",
-    "answer_p50_ms", "answer_p95_ms",
+    "generated", "fallbacks", "answer_p50_ms", "answer_p95_ms",
 )  # fmt: skip
 
 
 def answer_table(report: RetrievalReport) -> str:
-    """A Markdown table of the answer metrics, one row per group of questions."""
-    lines = ["| group | n | " + " | ".join(ANSWER_COLUMNS) + " |", "|" + "---|" * (len(ANSWER_COLUMNS) + 2)]
-    for group in sorted(report.answers, key=lambda name: (name != "all", not name.startswith("lang:"), name)):
-        row = report.answers[group]
-        values = " | ".join("–" if row[c] != row[c] else f"{row[c]:.3f}" if c[-3:] != "_ms" else f"{row[c]:.0f}"
-                            for c in ANSWER_COLUMNS)  # fmt: skip
-        lines.append(f"| {group} | {row['n']} | {values} |")
+    """A Markdown table of the answer metrics: per group of questions, one row per answer configuration."""
+    header = "| group | configuration | n | " + " | ".join(ANSWER_COLUMNS) + " |"
+    lines = [header, "|" + "---|" * (len(ANSWER_COLUMNS) + 3)]
+    for group in answer_groups(report):
+        for config, metrics in report.answers.items():
+            if group not in metrics:
+                continue
+            row = metrics[group]
+            values = " | ".join("–" if row[c] != row[c] else f"{row[c]:.3f}" if c[-3:] != "_ms" else f"{row[c]:.0f}"
+                                for c in ANSWER_COLUMNS)  # fmt: skip
+            lines.append(f"| {group} | {config} | {row['n']} | {values} |")
     return "\n".join(lines)
 
 
-def answer_failures(report: RetrievalReport) -> list[str]:
-    """Markdown rows for the questions whose answer misses a fact, or abstains wrongly."""
+def answer_failures(report: RetrievalReport, config: str) -> list[str]:
+    """Markdown rows for the questions whose answer misses a fact, or abstains wrongly, in one configuration."""
     rows = []
-    for run in report.answer_runs:
+    for run in report.answer_runs.get(config, []):
         wrong_abstention = run.abstained == run.question.answerable
         missing = [fact for fact, found in zip(run.question.facts, run.facts, strict=True) if not found]
         if wrong_abstention or (missing and not run.abstained):
@@ -73,8 +85,10 @@ def markdown(report: RetrievalReport) -> str:
     parts = ["# Evaluation", ""]
     if report.answers:
         parts += ["## Answers", "", answer_table(report), ""]
-        parts += ["### Answers that miss a fact or abstain wrongly", "", "| id | kind | abstention | missing facts |"]
-        parts += ["|---|---|---|---|", *answer_failures(report), ""]
+    for config in report.answers:
+        parts += [f"### Answers of `{config}` that miss a fact or abstain wrongly", ""]
+        parts += ["| id | kind | abstention | missing facts |", "|---|---|---|---|"]
+        parts += [*answer_failures(report, config), ""]
     parts += ["## Retrieval", ""]
     for group in groups(report):
         parts += [f"### {group}", "", retrieval_table(report, group), ""]
@@ -90,11 +104,15 @@ def as_json(report: RetrievalReport) -> dict[str, object]:
     """The report as plain data."""
     return {
         "answers": report.answers,
-        "answer_per_question": [
-            {"id": run.question.id, "kind": run.question.kind, "abstained": run.abstained,
-             "facts": run.facts, "citations_valid": run.citations_valid, "ms": run.seconds * 1000, "answer": run.text}
-            for run in report.answer_runs
-        ],
+        "answer_per_question": {
+            config: [
+                {"id": run.question.id, "kind": run.question.kind, "lang": run.question.lang, "mode": run.mode,
+                 "abstained": run.abstained, "facts": run.facts, "citations_valid": run.citations_valid,
+                 "ms": run.seconds * 1000, "answer": run.text}
+                for run in runs
+            ]
+            for config, runs in report.answer_runs.items()
+        },
         "retrieval": report.metrics,
         "latency": report.latency,
         "hit_curves": {config: hit_curve(runs) for config, runs in report.runs.items()},
@@ -126,17 +144,58 @@ def chart(report: RetrievalReport, path: Path) -> None:
             axis.plot(range(1, len(curve) + 1), curve, marker="o", label=config)
         axis.set(title=title, xlabel="k", ylabel="hit@k", ylim=(0, 1.02))
         axis.grid(alpha=0.3)
-        axis.legend(loc="lower right")
+        if report.runs:
+            axis.legend(loc="lower right")
+    figure.tight_layout()
+    figure.savefig(path, dpi=120)
+    plt.close(figure)
+
+
+ANSWER_CHART = {
+    "facts_recall": "facts recall",
+    "all_facts": "all facts",
+    "abstention_accuracy": "abstains when it should",
+    "false_abstentions": "false abstentions (lower is better)",
+    "citation_validity": "citation validity",
+}
+
+
+def answer_chart(report: RetrievalReport, path: Path) -> None:
+    """Bars of the answer metrics per answer configuration, overall and for each language."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    panels = [("all questions", "all")] + [
+        (f"lang = {group.removeprefix('lang:')}", group) for group in answer_groups(report) if group.startswith("lang:")
+    ]
+    configs = list(report.answers)
+    width = 0.8 / len(configs)
+    figure, axes = plt.subplots(1, len(panels), figsize=(6 * len(panels), 4), squeeze=False)
+    for axis, (title, group) in zip(axes[0], panels, strict=True):
+        for number, config in enumerate(configs):
+            row = report.answers[config].get(group, {})
+            values = [row.get(metric, float("nan")) for metric in ANSWER_CHART]
+            positions = [index + (number - (len(configs) - 1) / 2) * width for index in range(len(ANSWER_CHART))]
+            axis.bar(positions, [0 if value != value else value for value in values], width, label=config)
+        axis.set_xticks(range(len(ANSWER_CHART)), list(ANSWER_CHART.values()), rotation=20, ha="right")
+        axis.set(title=title, ylim=(0, 1.02))
+        axis.grid(alpha=0.3, axis="y")
+        axis.legend(loc="upper right", fontsize="small")
     figure.tight_layout()
     figure.savefig(path, dpi=120)
     plt.close(figure)
 
 
 def write_report(report: RetrievalReport, out: Path) -> list[Path]:
-    """Write report.md, report.json and hit_at_k.png into ``out``."""
+    """Write report.md, report.json, hit_at_k.png and, with answers, answers.png into ``out``."""
     out.mkdir(parents=True, exist_ok=True)
     paths = [out / "report.md", out / "report.json", out / "hit_at_k.png"]
     paths[0].write_text(markdown(report), encoding="utf-8")
     paths[1].write_text(json.dumps(as_json(report), ensure_ascii=False, indent=1), encoding="utf-8")
     chart(report, paths[2])
+    if report.answers:
+        paths.append(out / "answers.png")
+        answer_chart(report, paths[3])
     return paths
