@@ -27,6 +27,14 @@ class Settings(BaseSettings):
         "all-MiniLM-L6-v2",
         description="sentence-transformers model: all-MiniLM-L6-v2 (packaged, offline) or a local folder.",
     )
+    embedding_backend: Literal["torch", "onnx", "onnx-int8", "openvino", "openvino-int8"] = Field(
+        "torch",
+        description="Encoder runtime: torch, or ONNX Runtime / OpenVINO from a copy exported locally once "
+        "(pip install -e '.[onnx]'); the int8 ones quantise the weights and change the vectors.",
+    )
+    embedding_export_dir: Path | None = Field(
+        None, description="Folder of the exported encoders; $XDG_CACHE_HOME/rag/models (~/.cache) when unset."
+    )
     embed_context: bool = Field(
         True, description="Embed each paragraph with its document title and section in front of it."
     )
@@ -75,4 +83,6 @@ class Settings(BaseSettings):
         identity = (
             f"{self.embedding_model}|context={self.embed_context}|bm25={self.bm25_k1},{self.bm25_b}|{CHUNKING_VERSION}"
         )
+        if self.embedding_backend.endswith("-int8"):  # quantised weights give other vectors; fp32 exports do not
+            identity += f"|backend={self.embedding_backend}"
         return "paragraphs-" + hashlib.sha256(identity.encode()).hexdigest()[:12]

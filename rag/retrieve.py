@@ -62,7 +62,8 @@ class ParagraphIndex:
     def embeddings(self):
         from rag.embeddings import load_embeddings
 
-        return load_embeddings(self.manifest.embedding_model)
+        settings = self.settings
+        return load_embeddings(self.manifest.embedding_model, settings.embedding_backend, settings.embedding_export_dir)
 
     def allowed(self, docs: list[str] | None, sections: list[str] | None) -> list[int] | None:
         """Positions of the entries that pass the filters; None when nothing is filtered."""
