@@ -2,12 +2,15 @@
 
 It needs no language model. Each retrieved paragraph is cut into sentences (and
 the clauses UN texts separate with semicolons); a sentence scores by how much of
-the question's informative vocabulary (idf-weighted French stems) it contains.
-The best one or two are quoted, each with its marker.
+the question's informative vocabulary (idf-weighted French stems) it contains,
+the words of its citation and of a label heading its paragraph counting a quarter.
+The best sentences, up to three and from more than one paragraph when the answer
+is spread over several, are quoted, each with its marker.
 
 It abstains when the best paragraph covers too little of the question's
-vocabulary: ``support`` below ``Settings.abstain_below``, a threshold calibrated
-on the question set (see the README).
+vocabulary (``support`` below ``Settings.abstain_below``, calibrated on the
+question set), when the question names something the documents never mention,
+and when no paragraph meets what the question requires (``rag.constraints``).
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 
@@ -26,7 +30,15 @@ from rag.lexical import tokenize
 from rag.retrieve import Hit
 
 _SENTENCE_END = re.compile(r"(?<=[.;!?])\s+(?=[«(\"A-ZÀ-Ýa-zà-ÿ0-9])")
-_MAX_QUOTES = 2
+# An answer quotes at most three sentences, each scoring at least half the best one's score;
+# a sentence of another paragraph is taken even when it repeats the question's words
+# (answers spread over two paragraphs) if it is about the same thing, one of the same
+# paragraph only if it adds some of the question's words.
+_MAX_QUOTES = 3
+_RELATIVE = 0.5
+_SAME_TOPIC = 0.8  # another paragraph's sentence must cover 80 % of what the best one covers (idf mass)
+_RANK_PENALTY = 0.3  # a sentence's score is divided by 1 + 0.3 × its paragraph's rank
+_LEAD_LABEL = re.compile(r"^(?:[^:.;«»]{2,100}? : )+")
 
 ABSTAIN = {
     "fr": "Les documents disponibles ne permettent pas de répondre à cette question.",
@@ -101,13 +113,19 @@ def support(question: str, language: str, hits: list[Hit], vocabulary: Vocabular
     return Support(best / total, frozenset(terms))
 
 
+@dataclass(frozen=True)
+class Candidate:
+    """A sentence of a retrieved paragraph, scored against the question."""
+
+    score: float
+    rank: int  # of its paragraph in the retrieval results
+    sentence: str
+    matched: frozenset[str]  # question stems in the sentence
+    about: frozenset[str]  # question stems in the sentence, its citation and its paragraph's label
+
+
 def extractive_answer(
-    question: str,
-    language: str,
-    hits: list[Hit],
-    vocabulary: Vocabulary,
-    abstain_below: float,
-    focus: str | None = None,
+    question: str, language: str, hits: list[Hit], vocabulary: Vocabulary, abstain_below: float
 ) -> Answer:
     """Quote the sentences that answer the question, or abstain.
 
@@ -117,50 +135,67 @@ def extractive_answer(
         hits: retrieved paragraphs, best first.
         vocabulary: idf of the index.
         abstain_below: minimum support to answer.
-        focus: the user's last turn when ``question`` merges earlier turns: its words count double.
     """
     found = support(question, language, hits, vocabulary)
     if found.value < abstain_below:
-        return Answer(text=ABSTAIN[language], abstained=True, language=language, standalone_question=question)
+        return _abstain(question, language)
     if hits and hits[0].cited:  # "que dit le paragraphe 16 ?": quote the paragraph designated
         return _quote([(0, part) for part in sentences(hits[0].entry.text)[:_MAX_QUOTES]], hits, language, question)
-
     meets = requirement(question, lambda stem: stem in vocabulary.idf)
     if meets is None:  # it names something the documents never mention
-        return Answer(text=ABSTAIN[language], abstained=True, language=language, standalone_question=question)
-    focus_terms = question_terms(focus, language) if focus else found.terms
-    scored = []
+        return _abstain(question, language)
+
+    def mass(terms: frozenset[str]) -> float:
+        return sum(vocabulary.weight(term, language) for term in terms)
+
+    candidates = []
     for rank, hit in enumerate(hits):
-        if not meets(f"{hit.entry.text} {hit.entry.citation} {hit.entry.doc_title} {hit.entry.doc_date or ''}"):
-            continue
-        # Words of the citation ("lettre de la Turquie") support every sentence of the paragraph, at half weight.
-        context = found.terms & set(tokenize([hit.entry.citation])[0])
-        for sentence in sentences(hit.entry.text):
-            matched = found.terms & set(tokenize([sentence])[0])
-            weight = sum(vocabulary.weight(term, language) * (2 if term in focus_terms else 1) for term in matched)
-            weight += sum(0.5 * vocabulary.weight(term, language) for term in context - matched)
-            if asks_countries(question):
-                weight += min(countries_named(sentence), 10) * vocabulary.average
-            score = weight / (1 + 0.15 * rank)
-            if score > 0:
-                scored.append((score, rank, sentence, matched))
-    scored.sort(key=lambda item: -item[0])
+        if meets(f"{hit.entry.text} {hit.entry.citation} {hit.entry.doc_title} {hit.entry.doc_date or ''}"):
+            candidates += _candidates(question, found.terms, rank, hit, mass, vocabulary.average)
+    candidates.sort(key=lambda candidate: -candidate.score)
     # Only the best sentences count; a "when" or "how many" question needs a date or a number in them.
-    scored = [item for item in scored if item[0] >= 0.6 * scored[0][0]] if scored else []
-    scored = [item for item in scored if answers_the_type(question, item[2])]
-    if not scored:
-        return Answer(text=ABSTAIN[language], abstained=True, language=language, standalone_question=question)
-    chosen = [scored[0]]
-    covered = set(scored[0][3])
-    for candidate in scored[1:]:
+    best = candidates[0].score if candidates else 0.0
+    candidates = [c for c in candidates if c.score >= _RELATIVE * best and answers_the_type(question, c.sentence)]
+    if not candidates:
+        return _abstain(question, language)
+    chosen = [candidates[0]]
+    covered = set(candidates[0].matched)
+    for candidate in candidates[1:]:
         if len(chosen) == _MAX_QUOTES:
             break
-        new_terms = candidate[3] - covered
-        if new_terms:
+        # another paragraph's sentence about what the best one is about ("la lettre de la Turquie")
+        same_topic = mass(candidates[0].about & candidate.about) >= _SAME_TOPIC * mass(candidates[0].about)
+        if candidate.matched - covered or (same_topic and all(candidate.rank != c.rank for c in chosen)):
             chosen.append(candidate)
-            covered |= candidate[3]
-    chosen.sort(key=lambda item: (item[1], hits[item[1]].entry.text.find(item[2])))
-    return _quote([(rank, sentence) for _, rank, sentence, _ in chosen], hits, language, question)
+            covered |= candidate.matched
+    chosen.sort(key=lambda c: (c.rank, hits[c.rank].entry.text.find(c.sentence)))
+    return _quote([(c.rank, c.sentence) for c in chosen], hits, language, question)
+
+
+def _candidates(
+    question: str, terms: frozenset[str], rank: int, hit: Hit, mass: Callable[[frozenset[str]], float], average: float
+) -> list[Candidate]:
+    """The sentences of one retrieved paragraph, scored: the idf mass of the question's words they
+    contain, plus a quarter of that of the words of the citation ("lettre de la Turquie") and of a label
+    heading the paragraph ("Représentant pour la liberté des médias :"), divided by the rank penalty."""
+    text = hit.entry.text
+    label = _LEAD_LABEL.match(text)
+    context = terms & frozenset(tokenize([f"{hit.entry.citation} {label.group(0) if label else ''}"])[0])
+    found = []
+    for sentence in sentences(text):
+        own = sentence[label.end() :] if label and text.startswith(sentence) else sentence
+        matched = terms & frozenset(tokenize([own])[0])
+        weight = mass(matched) + 0.25 * mass(context - matched)
+        if asks_countries(question):
+            weight += min(countries_named(sentence), 10) * average / 2
+        score = weight / (1 + _RANK_PENALTY * rank)
+        if score > 0:
+            found.append(Candidate(score, rank, sentence, matched, matched | context))
+    return found
+
+
+def _abstain(question: str, language: str) -> Answer:
+    return Answer(text=ABSTAIN[language], abstained=True, language=language, standalone_question=question)
 
 
 def _quote(chosen: list[tuple[int, str]], hits: list[Hit], language: str, question: str) -> Answer:

@@ -47,7 +47,7 @@ def test_extractive_answer_quotes_and_cites(assistant: Assistant) -> None:
 
 def test_answer_is_short_not_a_dump(assistant: Assistant) -> None:
     answer = assistant.ask("Quelles délégations ont adopté la Déclaration de Bucarest ?")
-    assert "Albanie" in answer.text and len(answer.citations) <= 2
+    assert "Albanie" in answer.text and len(answer.citations) <= 3
     assert len(answer.text) < 1500
 
 
