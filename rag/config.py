@@ -57,7 +57,7 @@ class Settings(BaseSettings):
     )
 
     abstain_below: float = Field(
-        0.10,
+        0.20,
         ge=0,
         le=1,
         description="Abstain when the best paragraph holds less than this share of the question's "

@@ -3,12 +3,16 @@
 Method: a turn that leans on the conversation (it opens with "Et", "And", "What about"…,
 uses a pronoun or a demonstrative, or is very short) is searched together with the
 earlier user turns back to the last one that stands on its own, its own words counted
-twice; a turn that stands on its own is searched alone.
+twice; a turn that stands on its own is searched alone. When those turns mix English
+and French, the English ones are put into French words (``language.to_french_terms``),
+so the search sees one language.
 """
 
 from __future__ import annotations
 
 import re
+
+from rag.language import detect_language, to_french_terms
 
 _OPENERS = re.compile(
     r"^\s*(et|and|also|aussi|mais|but|what about|how about|qu['’]en est-il|puis|then|or|ou)\b",
@@ -43,4 +47,8 @@ def standalone_question(user_turns: list[str]) -> str:
     if start == len(user_turns) - 1:
         return user_turns[-1]
     # The last turn is said twice: its words weigh more than those of the turns it leans on.
-    return " ".join([*user_turns[start:], user_turns[-1]])
+    turns = [*user_turns[start:], user_turns[-1]]
+    languages = [detect_language(turn) for turn in turns]
+    if len(set(languages)) > 1:
+        turns = [to_french_terms(turn) if lang == "en" else turn for turn, lang in zip(turns, languages, strict=True)]
+    return " ".join(turns)

@@ -64,17 +64,16 @@ class Vocabulary:
         self.average = sum(self.idf.values()) / len(self.idf) if self.idf else self.unknown
 
     def weight(self, token: str, language: str = "fr") -> float:
-        """Idf of a stem. A stem no paragraph uses weighs the most in a French question; in an
-        English one it is most likely a word the glossary could not translate: average weight."""
-        if token in self.idf:
-            return self.idf[token]
-        return self.unknown if language == "fr" else self.average
+        """Idf of a stem; a stem no paragraph uses (a word of an English question the glossary
+        of the documents' vocabulary does not translate, too) weighs the most."""
+        return self.idf.get(token, self.unknown)
 
 
 # Words that shape a question without saying what it is about ("Quelles mesures le Plan doit-il…").
 _QUESTION_WORDS = (
     "quel quelle quels quelles lequel laquelle lesquels lesquelles quoi comment pourquoi combien où quand "
-    "dont celui celle ceux celles cet cette ceci cela selon doit doivent peut peuvent dit disent fait font"
+    "dont celui celle ceux celles cet cette ceci cela selon doit doivent peut peuvent dit disent fait font "
+    "paragraphe paragraphes paragraph alinéa alinéas"
 )
 
 

@@ -6,6 +6,8 @@ import re
 from functools import cache
 from importlib import resources
 
+from bm25s.stopwords import STOPWORDS_EN_PLUS
+
 _ENGLISH = set(
     "the of and to in is are was were what which who whom whose when where why how does do did "
     "has have had be been by for with on about from that this these those it its an any there "
@@ -46,5 +48,5 @@ def to_french_terms(question: str) -> str:
         if pattern.search(text):
             found.append(french)
             text = pattern.sub(" ", text)
-    rest = [word for word in re.findall(r"[\w'/-]+", text) if word not in _ENGLISH]
+    rest = [word for word in re.findall(r"[\w'/-]+", text) if word not in _ENGLISH and word not in STOPWORDS_EN_PLUS]
     return " ".join([*found, *rest])

@@ -83,6 +83,8 @@ def test_follow_up_detection() -> None:
     assert not needs_context("Quelles organisations ont suivi le séminaire d'Antalya en qualité d'observateurs ?")
     turns = ["Que dit le Plan d'action sur le financement ?", "Et sur les frontières ?", "Et qui le contrôle ?"]
     assert standalone_question(turns).startswith("Que dit le Plan d'action sur le financement ?")
+    mixed = standalone_question(["Which ECOSOC resolution recommended the draft?", "Et de quand date-t-elle ?"])
+    assert "conseil économique et social" in mixed and "Et de quand date-t-elle ?" in mixed
 
 
 def test_bad_questions_get_clear_messages(assistant: Assistant) -> None:
