@@ -180,9 +180,9 @@ def answer_chart(report: RetrievalReport, path: Path) -> None:
             positions = [index + (number - (len(configs) - 1) / 2) * width for index in range(len(ANSWER_CHART))]
             axis.bar(positions, [0 if value != value else value for value in values], width, label=config)
         axis.set_xticks(range(len(ANSWER_CHART)), list(ANSWER_CHART.values()), rotation=20, ha="right")
-        axis.set(title=title, ylim=(0, 1.02))
+        axis.set(title=title, ylim=(0, 1.2), yticks=[0, 0.2, 0.4, 0.6, 0.8, 1.0])  # room for the legend
         axis.grid(alpha=0.3, axis="y")
-        axis.legend(loc="upper right", fontsize="small")
+        axis.legend(loc="upper center", ncol=len(configs), fontsize="small")
     figure.tight_layout()
     figure.savefig(path, dpi=120)
     plt.close(figure)
