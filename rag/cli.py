@@ -8,8 +8,11 @@ import logging
 import sys
 from collections.abc import Sequence
 
+from pydantic import ValidationError
+
 from rag.config import Settings
 from rag.corpus import Document, load_corpus
+from rag.embeddings import ModelUnavailableError
 from rag.evaluate import ANSWERERS, CONFIGS
 from rag.index import RagIndexError, build_index
 from rag.inventory import paragraph_record, select_documents
@@ -232,8 +235,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     logging.getLogger("bm25s").setLevel(logging.WARNING)  # bm25s sets DEBUG on import
     try:
-        return args.handler(args, Settings())
-    except RagIndexError as error:
+        settings = Settings()
+    except ValidationError as error:
+        print(f"Invalid setting in the environment (RAG_*): {error}", file=sys.stderr)
+        return 2
+    try:
+        return args.handler(args, settings)
+    except (RagIndexError, ModelUnavailableError) as error:
         print(error, file=sys.stderr)
         return 1
 

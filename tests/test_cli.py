@@ -42,3 +42,9 @@ def test_empty_corpus_is_a_clear_error(tmp_path, monkeypatch, capsys: pytest.Cap
     monkeypatch.setenv("RAG_CORPUS_DIR", str(tmp_path))
     assert main(["paragraphs"]) == 1
     assert "No readable .txt document" in capsys.readouterr().err
+
+
+def test_invalid_setting_is_a_clear_error(monkeypatch, capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setenv("RAG_EMBEDDING_BACKEND", "tensorrt")
+    assert main(["paragraphs"]) == 2
+    assert "Invalid setting in the environment (RAG_*)" in capsys.readouterr().err
