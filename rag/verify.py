@@ -1,7 +1,7 @@
 """Citation verification of generated answers.
 
-Every sentence must carry at least one marker ``[n]``; every marker must point to
-a retrieved paragraph; every number, date, document symbol and proper name in the
+Every sentence must carry at least one marker ``[n]`` and must not loop on itself;
+every marker must point to a retrieved paragraph; every number, date, document symbol and proper name in the
 sentence must appear in the paragraphs that sentence cites. Sentences that fail
 are removed (and reported); citations are renumbered over what remains, each with
 the exact sentence of the paragraph that best supports it.
@@ -101,6 +101,14 @@ def attribute(sentence: str, hits: list[Hit], minimum_shared_words: int = 3) -> 
     return f"{sentence.rstrip()} [{best + 1}]"
 
 
+def repeats_itself(sentence: str, length: int = 4) -> bool:
+    """Whether a run of ``length`` words comes back within the sentence, as in the loops small
+    models fall into ("qui est de la formation et …, qui est de la formation")."""
+    words = re.findall(r"\w+", _fold(_MARKER.sub(" ", sentence)))
+    runs = [tuple(words[i : i + length]) for i in range(len(words) - length + 1)]
+    return len(set(runs)) < len(runs)
+
+
 def check_sentence(sentence: str, hits: list[Hit]) -> str | None:
     """Why a generated sentence fails verification, or None when it passes."""
     markers = [int(number) for number in _MARKER.findall(sentence)]
@@ -108,6 +116,8 @@ def check_sentence(sentence: str, hits: list[Hit]) -> str | None:
         return "no citation"
     if _MARKER.sub("", sentence).rstrip().endswith("?"):
         return "a question, not an answer"
+    if repeats_itself(sentence):
+        return "it repeats itself (a degenerate generation)"
     invalid = [marker for marker in markers if not 1 <= marker <= len(hits)]
     if invalid:
         return f"citation [{invalid[0]}] does not resolve to a retrieved paragraph"

@@ -110,14 +110,16 @@ def test_generated_wrong_date_and_name_are_caught(corpus_copy: Path) -> None:
         "Le Séminaire s'est tenu à Antalya du 23 au 25 février 2004 [1]. "
         "Il s'est tenu le 3 mars 1999 [1]. "
         "La lettre a été signée par Kofi Annan [1]. "
-        "Le séminaire a eu lieu en Turquie [9]."
+        "Le séminaire a eu lieu en Turquie [9]. "
+        "Le séminaire est de la coopération et de la formation, qui est de la coopération et de la formation [1]."
     )
     assistant = Assistant(Settings(), chat_model=fake_model(draft))
     answer = assistant.ask("Quand et où s'est tenu le Séminaire d'Antalya ?")
     assert answer.mode == "generative"
     assert "1999" not in answer.text and "Kofi Annan" not in answer.text and "[9]" not in answer.text
+    assert "formation" not in answer.text  # a looping sentence
     assert "du 23 au 25 février 2004 [1]" in answer.text
-    assert answer.notice and "3" in answer.notice
+    assert answer.notice and "4" in answer.notice
     assert_citations_resolve(answer, assistant)
 
 
