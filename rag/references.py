@@ -33,6 +33,7 @@ _ALINEA = re.compile(
 )
 _SECTION = re.compile(r"\b(?:section|partie|part|chapitre|chapter)\s+([IVX]{1,5})\b")
 _NOTE = re.compile(rf"\b(?:note|footnote)(?: de bas de page)?\s*{_NUMBER}\b", re.I)
+_ANY_NOTE = re.compile(r"\b(?:notes? (?:de|en) bas de page|footnotes?)\b", re.I)
 _PARTS = {
     "Dispositif": re.compile(r"\b(dispositif|operative)\b", re.I),
     "Préambule": re.compile(r"\b(préambule|preamble|preambular)\b", re.I),
@@ -63,6 +64,7 @@ class Reference:
     alinea: int | None = None
     section: str | None = None
     note: int | None = None
+    any_note: bool = False  # "la note de bas de page de la Déclaration", no number
     part: str | None = None
 
     @property
@@ -82,6 +84,7 @@ def parse_reference(question: str) -> Reference:
         alinea=_number(alinea.groups()) if alinea else None,
         section=section.group(1) if section else None,
         note=_number(note.groups()) if note else None,
+        any_note=not note and bool(_ANY_NOTE.search(question)),
         part=part,
     )
 
@@ -91,6 +94,8 @@ def matches(entry: Entry, reference: Reference) -> bool:
     label = entry.paragraph
     if reference.note is not None:
         return label == f"note {reference.note}"
+    if reference.any_note:
+        return entry.kind == "note"
     if reference.part and entry.section != reference.part:
         return False
     if reference.section and not entry.section.startswith(f"{reference.section}. "):

@@ -55,6 +55,12 @@ def test_paragraph_cited_by_number_comes_first(corpus_copy: Path) -> None:
     assert docs[0].metadata["para_id"] == "2004_note_secretariat_projet_resolution_terrorisme/dispositif/16"
 
 
+def test_footnote_named_without_number_comes_first(corpus_copy: Path) -> None:
+    build_index(Settings())
+    docs = load_retriever(k=3).invoke("Que signale la note de bas de page de la déclaration de Bucarest ?")
+    assert docs[0].metadata["para_id"] == "2006-11-29_lettre_roumanie_declaration_bucarest/notes/note-1"
+
+
 def test_unchanged_paragraphs_are_not_embedded_again(corpus_copy: Path) -> None:
     first = build_index(Settings())
     assert first.embedded == first.paragraphs == 165
