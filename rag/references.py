@@ -33,6 +33,7 @@ _ALINEA = re.compile(
 )
 _SECTION = re.compile(r"\b(?:section|partie|part|chapitre|chapter)\s+([IVX]{1,5})\b")
 _NOTE = re.compile(rf"\b(?:note|footnote)(?: de bas de page)?\s*{_NUMBER}\b", re.I)
+_TITLE = re.compile(r"\b(?:intitulée?s?|titres?|s['’]intitule|heading|title|called)\b", re.I)
 _ANY_NOTE = re.compile(r"\b(?:notes? (?:de|en) bas de page|footnotes?)\b", re.I)
 _PARTS = {
     "Dispositif": re.compile(r"\b(dispositif|operative)\b", re.I),
@@ -66,10 +67,11 @@ class Reference:
     note: int | None = None
     any_note: bool = False  # "la note de bas de page de la Déclaration", no number
     part: str | None = None
+    title: bool = False  # "l'intitulé de la section IV": its heading
 
     @property
     def empty(self) -> bool:
-        return self == Reference()
+        return self == Reference() or self == Reference(title=True)
 
 
 def parse_reference(question: str) -> Reference:
@@ -86,6 +88,7 @@ def parse_reference(question: str) -> Reference:
         note=_number(note.groups()) if note else None,
         any_note=not note and bool(_ANY_NOTE.search(question)),
         part=part,
+        title=bool(_TITLE.search(question)),
     )
 
 
@@ -107,7 +110,7 @@ def matches(entry: Entry, reference: Reference) -> bool:
     if reference.alinea is not None:
         return label == f"alinéa {reference.alinea}"
     if reference.section or reference.part:
-        return entry.kind in ("heading", "paragraph")
+        return entry.kind == "heading" if reference.title else entry.kind in ("heading", "paragraph")
     return False
 
 

@@ -55,6 +55,12 @@ def test_paragraph_cited_by_number_comes_first(corpus_copy: Path) -> None:
     assert docs[0].metadata["para_id"] == "2004_note_secretariat_projet_resolution_terrorisme/dispositif/16"
 
 
+def test_title_of_a_section_is_its_heading(corpus_copy: Path) -> None:
+    build_index(Settings())
+    docs = load_retriever(k=3).invoke("What is the heading of section IV of the Plan of Action?")
+    assert docs[0].metadata["kind"] == "heading" and docs[0].metadata["section"].startswith("IV. ")
+
+
 def test_footnote_named_without_number_comes_first(corpus_copy: Path) -> None:
     build_index(Settings())
     docs = load_retriever(k=3).invoke("Que signale la note de bas de page de la déclaration de Bucarest ?")
