@@ -22,7 +22,7 @@ from collections.abc import Callable
 from functools import cache
 from importlib import resources
 
-from rag.language import to_french_terms
+from rag.language import proper_names, to_french_terms
 from rag.lexical import tokenize
 
 _MONTHS = "janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre|novembre|décembre"
@@ -78,8 +78,6 @@ _ENGLISH_ORDINALS = {
     "fourteenth": "quatorzième",
     "fifteenth": "quinzième",
 }
-# A capitalised word that does not open the question or a sentence: a proper name.
-_NAME = re.compile(r"(?<![.?!]\s)(?<!^)\b([A-ZÀ-Ý][\w’'-]+(?:\s+(?:de\s+|of\s+|the\s+)?[A-ZÀ-Ý][\w’'-]+)*)")
 
 
 @cache
@@ -132,7 +130,7 @@ def specifics(question: str) -> tuple[set[str], set[str], list[tuple[set[str], s
     ordinals: set[str] = set()
     for ordinal in _ORDINAL.findall(question):
         ordinals |= _stems(_ENGLISH_ORDINALS.get(ordinal.lower(), ordinal), "fr")
-    names = [(_stems(name, "fr"), _stems(name, "en")) for name in _NAME.findall(question.strip())]
+    names = [(_stems(name, "fr"), _stems(name, "en")) for name in proper_names(question)]
     return years, ordinals, [(french - years, english - years) for french, english in names if french - years]
 
 

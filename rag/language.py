@@ -50,3 +50,12 @@ def to_french_terms(question: str) -> str:
             text = pattern.sub(" ", text)
     rest = [word for word in re.findall(r"[\w'/-]+", text) if word not in _ENGLISH and word not in STOPWORDS_EN_PLUS]
     return " ".join([*found, *rest])
+
+
+# Capitalised words that do not open the text or a sentence, with "de"/"of"/"the" inside: proper names.
+_NAME = re.compile(r"(?<![.?!]\s)(?<!^)\b([A-ZÀ-Ý][\w’'-]+(?:\s+(?:de\s+|of\s+|the\s+)?[A-ZÀ-Ý][\w’'-]+)*)")
+
+
+def proper_names(text: str) -> list[str]:
+    """The proper names of a question ("la Fédération de Russie", "the Budapest Convention")."""
+    return _NAME.findall(text.strip())
