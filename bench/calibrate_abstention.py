@@ -38,8 +38,9 @@ def main() -> None:
     unanswerable = [row for row in rows if not row[1].answerable]
 
     def abstains(row: tuple, threshold: float) -> bool:
-        _, _, query, hits = row
-        return extractive_answer(query, detect_language(query), hits, vocabulary, threshold).abstained
+        _, question, query, hits = row
+        last = question.messages[-1]
+        return extractive_answer(query, detect_language(last), hits, vocabulary, threshold, last_turn=last).abstained
 
     print(f"{len(answerable)} answerable, {len(unanswerable)} unanswerable questions\n")
     print("| threshold | abstains on unanswerable | false abstentions |")

@@ -120,7 +120,9 @@ class Assistant:
             return
         try:
             hits, standalone = self._retrieve(question, history or [], docs, k or self.settings.k)
-            extracted = extractive_answer(standalone, language, hits, self.vocabulary, self.settings.abstain_below)
+            extracted = extractive_answer(
+                standalone, language, hits, self.vocabulary, self.settings.abstain_below, last_turn=question
+            )
         except RagIndexError as error:
             yield Answer(text=str(error), abstained=True, notice="no_index", language=language)
             return

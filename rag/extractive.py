@@ -124,7 +124,12 @@ class Candidate:
 
 
 def extractive_answer(
-    question: str, language: str, hits: list[Hit], vocabulary: Vocabulary, abstain_below: float
+    question: str,
+    language: str,
+    hits: list[Hit],
+    vocabulary: Vocabulary,
+    abstain_below: float,
+    last_turn: str | None = None,
 ) -> Answer:
     """Quote the sentences that answer the question, or abstain.
 
@@ -134,7 +139,10 @@ def extractive_answer(
         hits: retrieved paragraphs, best first.
         vocabulary: idf of the index.
         abstain_below: minimum support to answer.
+        last_turn: the user's last turn, when ``question`` merges it with earlier ones: the
+            kind of answer wanted (a date, a number, States) is the last turn's.
     """
+    asked = last_turn or question
     found = support(question, language, hits, vocabulary)
     if found.value < abstain_below:
         return _abstain(question, language)
@@ -150,11 +158,11 @@ def extractive_answer(
     candidates = []
     for rank, hit in enumerate(hits):
         if meets(f"{hit.entry.text} {hit.entry.citation} {hit.entry.doc_title} {hit.entry.doc_date or ''}"):
-            candidates += _candidates(question, found.terms, rank, hit, mass, vocabulary.average)
+            candidates += _candidates(asked, found.terms, rank, hit, mass, vocabulary.average)
     candidates.sort(key=lambda candidate: -candidate.score)
     # Only the best sentences count; a "when" or "how many" question needs a date or a number in them.
     best = candidates[0].score if candidates else 0.0
-    candidates = [c for c in candidates if c.score >= _RELATIVE * best and answers_the_type(question, c.sentence)]
+    candidates = [c for c in candidates if c.score >= _RELATIVE * best and answers_the_type(asked, c.sentence)]
     if not candidates:
         return _abstain(question, language)
     chosen = [candidates[0]]
