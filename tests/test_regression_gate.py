@@ -26,6 +26,7 @@ def test_quality_does_not_regress(tmp_path) -> None:
         "hit_rate@5": retrieval["hit_rate@5"],
         "citation_validity": answers["citation_validity"],
         "facts_recall": answers["facts_recall"],
+        "abstention_accuracy": answers["abstention_accuracy"],
     }
     for name, value in measured.items():
         assert value >= thresholds[name], f"{name} fell to {value:.3f} (gate {thresholds[name]})"
