@@ -2,10 +2,10 @@
 
 Method: a turn that leans on the conversation (it opens with "Et", "And", "What about"…,
 uses a pronoun or a demonstrative, or is very short) is searched together with the
-earlier user turns back to the last one that stands on its own, its own words counted
-twice; a turn that stands on its own is searched alone. When those turns mix English
-and French, the English ones are put into French words (``language.to_french_terms``),
-so the search sees one language.
+earlier user turns back to the last one that stands on its own, itself said twice (it
+weighs more in the question's embedding); a turn that stands on its own is searched
+alone. When those turns mix English and French, the English ones are put into French
+words (``language.to_french_terms``), so the search sees one language.
 """
 
 from __future__ import annotations
@@ -46,7 +46,8 @@ def standalone_question(user_turns: list[str]) -> str:
         start -= 1
     if start == len(user_turns) - 1:
         return user_turns[-1]
-    # The last turn is said twice: its words weigh more than those of the turns it leans on.
+    # The last turn is said twice: it weighs more than the turns it leans on in the question's
+    # embedding (BM25 counts each word once).
     turns = [*user_turns[start:], user_turns[-1]]
     languages = [detect_language(turn) for turn in turns]
     if len(set(languages)) > 1:

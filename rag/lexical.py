@@ -66,13 +66,16 @@ class LexicalIndex:
     def search(self, query: str, k: int, allowed: np.ndarray | None = None) -> list[tuple[int, float]]:
         """The ``k`` best passages for ``query`` as ``(position, BM25 score)``, best first.
 
+        Each word of the query counts once, however often it comes (an English word the glossary
+        gives three French forms of, a follow-up said twice, weigh no more than another word).
+
         Args:
             query: French words (see ``language.to_french_terms`` for English questions).
             k: how many to return at most.
             allowed: optional 0/1 mask over passages (filters by document or section).
         """
         tokens = tokenize([query])[0]
-        known = [token for token in tokens if token in self._model.vocab_dict]
+        known = list(dict.fromkeys(token for token in tokens if token in self._model.vocab_dict))
         if not known or self.size == 0:
             return []
         k = min(k, self.size)
