@@ -6,9 +6,10 @@ Two kinds of requirement, both checked by rule (no language model):
   document symbol is not one), "quand / when" a date, "quel pays / which country" the
   name of a State;
 - **the specifics the question names**: a year ("en 2004"), an ordinal ("le troisième
-  atelier") or a proper name ("la Fédération de Russie"). A paragraph that does not
-  contain the year or the ordinal, with its citation, does not answer; a name the
-  whole corpus never uses means the documents do not speak of it.
+  atelier"), a proper name ("la Fédération de Russie") or the focus of its interrogative
+  ("Quelle **peine**…", ``rag.focus``). A paragraph that does not contain the year, the
+  ordinal or a word of the focus, with its citation, does not answer; a name or a focus
+  the whole corpus never uses means the documents do not speak of it.
 
 A question none of whose retrieved paragraphs meets its requirements is not answered
 (the assistant abstains), which is what separates near-topic questions the corpus does
@@ -22,7 +23,8 @@ from collections.abc import Callable
 from functools import cache
 from importlib import resources
 
-from rag.language import proper_names, to_french_terms
+from rag.focus import focus_stems
+from rag.language import detect_language, proper_names, to_french_terms
 from rag.lexical import tokenize
 
 _MONTHS = "janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre|novembre|décembre"
@@ -139,22 +141,32 @@ def _unknown(stems: set[str], known: Callable[[str], bool]) -> bool:
     return 2 * sum(not known(stem) for stem in stems) >= len(stems)
 
 
-def requirement(question: str, known: Callable[[str], bool]) -> Callable[[str], bool] | None:
+def requirement(
+    question: str, known: Callable[[str], bool], last_turn: str | None = None
+) -> Callable[[str], bool] | None:
     """A test of whether a paragraph (its text and citation) can answer the question, or
     ``None`` when the question names something the corpus never mentions (a name most of
-    whose words no paragraph uses: "la Fédération de Russie", "the Budapest Convention").
+    whose words no paragraph uses: "la Fédération de Russie", "the Budapest Convention";
+    a focus none of whose words it uses: "What **penalty**…?", "Quel **temps** fait-il…?").
 
     Args:
         question: the standalone question, French or English.
         known: whether the corpus uses a stem.
+        last_turn: the user's last turn, when ``question`` merges it with earlier ones: the
+            focus (``rag.focus``) is the last turn's.
     """
     years, ordinals, names = specifics(question)
     if any(_unknown(french, known) and _unknown(english, known) for french, english in names):
         return None
+    asked = last_turn or question
+    focus = focus_stems(asked, detect_language(asked))
+    if any(not any(known(stem) for stem in stems) for stems in focus):
+        return None
 
     def meets(text: str) -> bool:
-        # one of the years named (a question may compare documents of two years), every ordinal
+        # one of the years named (a question may compare documents of two years), every ordinal,
+        # a word of each focus
         words = set(tokenize([text])[0])
-        return (not years or bool(years & words)) and ordinals <= words
+        return (not years or bool(years & words)) and ordinals <= words and all(stems & words for stems in focus)
 
     return meets

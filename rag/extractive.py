@@ -148,7 +148,7 @@ def extractive_answer(
         return _abstain(question, language)
     if hits and hits[0].cited:  # "que dit le paragraphe 16 ?": quote the paragraph designated
         return _quote([(0, part) for part in sentences(hits[0].entry.text)[:_MAX_QUOTES]], hits, language, question)
-    meets = requirement(question, lambda stem: stem in vocabulary.idf)
+    meets = requirement(question, lambda stem: stem in vocabulary.idf, last_turn=asked)
     if meets is None:  # it names something the documents never mention
         return _abstain(question, language)
 

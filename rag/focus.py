@@ -1,0 +1,174 @@
+"""The focus of a question: the noun phrase its interrogative word asks about.
+
+"Quelle **peine** la Déclaration prévoit-elle… ?", "What **street address**…?",
+"Quel **temps** fait-il à Antalya ?": a paragraph that says nothing of the focus does
+not answer the question, however many of its other words it shares (the date, the
+place, the document named). The focus is read by rule, without a language model:
+
+- French: the words after ``quel / quelle / quels / quelles`` (or ``combien de``),
+  past ``est le / sont les``, up to the first grammatical word or verb;
+- English: the words after ``what / which`` (or ``how many``), past ``is the``, up to
+  the first grammatical word or verb.
+
+Some nouns name the *class* or the *role* of the answer rather than what it is about:
+the paragraph gives a city, not the word "ville"; a title, not the word "intitulé";
+"le racisme, la xénophobie", not "formes d'intolérance" (``_ANSWER_CLASS_NOUNS``).
+A focus headed by such a noun asks nothing of the paragraph's words; the kind of
+answer it asks for (a date, a quantity, a State) is checked in ``rag.constraints``.
+
+A word of the focus is also found through its synonyms (``data/synonyms_fr.txt``):
+"Quel soutien…" is answered by "un appui pratique".
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from importlib import resources
+
+from bm25s.stopwords import STOPWORDS_EN_PLUS, STOPWORDS_FRENCH
+
+from rag.language import to_french_terms
+from rag.lexical import tokenize
+
+_ANSWER_CLASS_NOUNS = {
+    "fr": (
+        # role, purpose, name, kind, manner, content
+        "objet objets objectif objectifs but buts rôle rôles fonction fonctions finalité intention "
+        "nom noms intitulé intitulés titre titres libellé cote cotes symbole symboles numéro numéros référence "
+        "références type types sorte sortes genre genres nature forme formes catégorie catégories "
+        "moyen moyens manière façon raison raisons motif motifs méthode méthodes "
+        "contenu teneur sujet sujets thème thèmes question questions point points aspect aspects élément éléments "
+        "domaine domaines branche branches partie parties mesure mesures action actions "
+        "événement événements manifestation manifestations qualité qualités caractéristique caractéristiques "
+        "outil outils instrument instruments mécanisme mécanismes dispositif dispositifs document documents "
+        "texte textes "
+        # when, where, how much
+        "occasion date dates année années jour jours mois période échéance échéances délai délais "
+        "ville villes lieu lieux endroit pays région "
+        "régions état états montant montants nombre somme sommes pourcentage chiffre chiffres quantité "
+        # who
+        "organisation organisations organisme organismes institution institutions organe organes entité entités "
+        "instance instances acteur acteurs partenaire partenaires personne personnes délégation délégations "
+        "gouvernement gouvernements"
+    ),
+    "en": (
+        "purpose purposes aim aims goal goals objective objectives role roles function functions intention "
+        "name names title titles heading headings symbol symbols number numbers reference references "
+        "type types kind kinds sort sorts nature form forms category categories "
+        "means way ways manner reason reasons method methods "
+        "content contents subject subjects topic topics issue issues point points aspect aspects element elements "
+        "area areas field fields branch branches part parts extent degree measure measures action actions "
+        "step steps event events quality qualities characteristic characteristics feature features "
+        "tool tools instrument instruments mechanism mechanisms document documents text texts "
+        "occasion date dates year years day days month months period deadline deadlines time "
+        "city cities place places country countries "
+        "region regions state states amount amounts sum sums percentage figure figures quantity "
+        "organisation organisations organization organizations body bodies institution institutions entity "
+        "entities actor actors partner partners person persons people delegation delegations "
+        "government governments"
+    ),
+}
+_FRENCH = re.compile(
+    r"\b(?:quel(?:le)?s?|combien\s+d(?:e\s+|['’]))\s*"
+    r"(?:(?:est|sont|était|étaient|serait|seraient|fut|furent)\s+(?:le|la|les|l['’]|un|une|des)\s*)?"
+    r"(?P<phrase>[^?!.;,]*)",
+    re.IGNORECASE,
+)
+_ENGLISH = re.compile(
+    r"\b(?:what|which|how\s+(?:many|much))\s+"
+    r"(?:(?:is|are|was|were)\s+(?:the|a|an)\s+)?"
+    r"(?P<phrase>[^?!.;,]*)",
+    re.IGNORECASE,
+)
+# A verb with its subject pronoun after a hyphen ("fait-il", "entend-elle") ends a French phrase.
+_INVERTED_VERB = re.compile(r"-(?:t-)?(?:il|elle|ils|elles|on)$", re.IGNORECASE)
+_ENDS = {
+    "fr": frozenset(STOPWORDS_FRENCH)
+    | {"a", "doit", "doivent", "peut", "peuvent", "fait", "font", "faut", "selon", "dont", "entre", "après", "avant"}
+    | {"contre", "vers", "l'", "d'", "s'", "qu'", "n'"},
+    "en": frozenset(STOPWORDS_EN_PLUS)
+    | {"did", "does", "do", "must", "might", "may", "can", "could", "would", "within"},
+}
+_MAX_WORDS = 3
+
+
+@cache
+def _class_nouns(language: str) -> frozenset[str]:
+    return frozenset(_ANSWER_CLASS_NOUNS[language].split())
+
+
+def _ends_phrase(word: str, language: str) -> bool:
+    lowered = word.lower()
+    if lowered in _ENDS[language]:
+        return True
+    if language == "fr":
+        return bool(_INVERTED_VERB.search(word))
+    return lowered.endswith(("ly", "ed"))  # an adverb or a verb ("exactly", "proposed")
+
+
+def _phrase(words: list[str], language: str) -> list[str]:
+    """The focus words at the start of ``words``: a noun phrase of at most three words, or none
+    when its head names the class of the answer ("l'objectif affiché", "the sales number")."""
+    run: list[str] = []
+    for word in words[:_MAX_WORDS]:
+        if _ends_phrase(word, language):
+            break
+        run.append(word)
+    head = run[0] if language == "fr" else run[-1] if run else ""
+    classes = _class_nouns(language)
+    return [] if head.lower() in classes else [word for word in run if word.lower() not in classes]
+
+
+# What may stand between the start of a clause and its interrogative: a preposition ("Dans quelle",
+# "For which"); more words there make "which" a relative pronoun ("the ways in which").
+_CLAUSE_START = re.compile(r"(?:^|[,;:]|\b(?:and|et)\b)\s*(?:[\w']+\s+)?$", re.IGNORECASE)
+
+
+def _asks(before: str) -> bool:
+    """Whether an interrogative preceded by ``before`` opens a question (not a relative clause)."""
+    return bool(_CLAUSE_START.search(before.replace("’", "'")))
+
+
+def _phrases(question: str, language: str) -> list[list[str]]:
+    """The focus words after each interrogative of a question."""
+    pattern = _ENGLISH if language == "en" else _FRENCH
+    runs = []
+    for match in pattern.finditer(question):
+        if not _asks(question[: match.start()]):
+            continue
+        words = re.findall(r"[\w-]+'?", match.group("phrase").replace("’", "'"))
+        runs.append(_phrase(words, language))
+    return runs
+
+
+@cache
+def _synonyms() -> dict[str, frozenset[str]]:
+    """Each French stem of ``data/synonyms_fr.txt`` with the stems of its group."""
+    text = resources.files("rag").joinpath("data/synonyms_fr.txt").read_text(encoding="utf-8")
+    groups = [line for line in text.splitlines() if line.strip() and not line.startswith("#")]
+    found: dict[str, frozenset[str]] = {}
+    for stems in (frozenset(tokenize([group])[0]) for group in groups):
+        for stem in stems:
+            found[stem] = found.get(stem, frozenset()) | stems
+    return found
+
+
+def focus_stems(question: str, language: str) -> list[frozenset[str]]:
+    """The focus of each interrogative of a question, as French stems; class nouns left out.
+
+    Args:
+        question: the question (the user's last turn).
+        language: ``fr`` or ``en``; English words are put into French with the glossary.
+
+    Returns:
+        One non-empty set of stems (synonyms included) per interrogative that asks about
+        something; a paragraph that answers the question contains a stem of each set.
+    """
+    found = []
+    for run in _phrases(question, language):
+        words = " ".join(run)
+        stems = frozenset(tokenize([to_french_terms(words) if language == "en" else words])[0])
+        if stems:
+            found.append(stems.union(*(_synonyms().get(stem, ()) for stem in stems)))
+    return found
