@@ -1,30 +1,27 @@
 """The focus of a question: the noun phrase its interrogative word asks about.
 
 "Quelle **peine** la Déclaration prévoit-elle… ?", "What **street address**…?",
-"Quel **temps** fait-il à Antalya ?": a paragraph that says nothing of the focus does
-not answer the question, however many of its other words it shares (the date, the
-place, the document named). The focus is read by rule, without a language model:
+"Dans quel **hôtel**… ?": when no document ever uses a word of the focus, the documents
+do not speak of what is asked, however many of the question's other words they share
+(the date, the place, the document named). The focus is read by rule, without a
+language model:
 
 - French: the words after ``quel / quelle / quels / quelles`` (or ``combien de``),
   past ``est le / sont les``, up to the first grammatical word or verb;
 - English: the words after ``what / which`` (or ``how many``), past ``is the``, up to
-  the first grammatical word or verb.
+  the first grammatical word or verb, put into French with the glossary.
 
 Some nouns name the *class* or the *role* of the answer rather than what it is about:
-the paragraph gives a city, not the word "ville"; a title, not the word "intitulé";
+the documents give a city, not the word "ville"; a title, not the word "intitulé";
 "le racisme, la xénophobie", not "formes d'intolérance" (``_ANSWER_CLASS_NOUNS``).
-A focus headed by such a noun asks nothing of the paragraph's words; the kind of
+A focus headed by such a noun asks nothing of the documents' words; the kind of
 answer it asks for (a date, a quantity, a State) is checked in ``rag.constraints``.
-
-A word of the focus is also found through its synonyms (``data/synonyms_fr.txt``):
-"Quel soutien…" is answered by "un appui pratique".
 """
 
 from __future__ import annotations
 
 import re
 from functools import cache
-from importlib import resources
 
 from bm25s.stopwords import STOPWORDS_EN_PLUS, STOPWORDS_FRENCH
 
@@ -39,7 +36,7 @@ _ANSWER_CLASS_NOUNS = {
         "références type types sorte sortes genre genres nature forme formes catégorie catégories "
         "moyen moyens manière façon raison raisons motif motifs méthode méthodes "
         "contenu teneur sujet sujets thème thèmes question questions point points aspect aspects élément éléments "
-        "domaine domaines branche branches partie parties mesure mesures action actions "
+        "domaine domaines secteur secteurs branche branches partie parties mesure mesures action actions "
         "événement événements manifestation manifestations qualité qualités caractéristique caractéristiques "
         "outil outils instrument instruments mécanisme mécanismes dispositif dispositifs document documents "
         "texte textes "
@@ -58,7 +55,8 @@ _ANSWER_CLASS_NOUNS = {
         "type types kind kinds sort sorts nature form forms category categories "
         "means way ways manner reason reasons method methods "
         "content contents subject subjects topic topics issue issues point points aspect aspects element elements "
-        "area areas field fields branch branches part parts extent degree measure measures action actions "
+        "area areas field fields sector sectors branch branches part parts extent degree "
+        "measure measures action actions "
         "step steps event events quality qualities characteristic characteristics feature features "
         "tool tools instrument instruments mechanism mechanisms document documents text texts "
         "occasion date dates year years day days month months period deadline deadlines time "
@@ -72,13 +70,13 @@ _ANSWER_CLASS_NOUNS = {
 _FRENCH = re.compile(
     r"\b(?:quel(?:le)?s?|combien\s+d(?:e\s+|['’]))\s*"
     r"(?:(?:est|sont|était|étaient|serait|seraient|fut|furent)\s+(?:le|la|les|l['’]|un|une|des)\s*)?"
-    r"(?P<phrase>[^?!.;,]*)",
+    r"(?P<phrase>(?:(?!\bquel|\bcombien\b)[^?!.;,])*)",
     re.IGNORECASE,
 )
 _ENGLISH = re.compile(
     r"\b(?:what|which|how\s+(?:many|much))\s+"
     r"(?:(?:is|are|was|were)\s+(?:the|a|an)\s+)?"
-    r"(?P<phrase>[^?!.;,]*)",
+    r"(?P<phrase>(?:(?!\b(?:what|which|how)\b)[^?!.;,])*)",
     re.IGNORECASE,
 )
 # A verb with its subject pronoun after a hyphen ("fait-il", "entend-elle") ends a French phrase.
@@ -142,18 +140,6 @@ def _phrases(question: str, language: str) -> list[list[str]]:
     return runs
 
 
-@cache
-def _synonyms() -> dict[str, frozenset[str]]:
-    """Each French stem of ``data/synonyms_fr.txt`` with the stems of its group."""
-    text = resources.files("rag").joinpath("data/synonyms_fr.txt").read_text(encoding="utf-8")
-    groups = [line for line in text.splitlines() if line.strip() and not line.startswith("#")]
-    found: dict[str, frozenset[str]] = {}
-    for stems in (frozenset(tokenize([group])[0]) for group in groups):
-        for stem in stems:
-            found[stem] = found.get(stem, frozenset()) | stems
-    return found
-
-
 def focus_stems(question: str, language: str) -> list[frozenset[str]]:
     """The focus of each interrogative of a question, as French stems; class nouns left out.
 
@@ -162,13 +148,13 @@ def focus_stems(question: str, language: str) -> list[frozenset[str]]:
         language: ``fr`` or ``en``; English words are put into French with the glossary.
 
     Returns:
-        One non-empty set of stems (synonyms included) per interrogative that asks about
-        something; a paragraph that answers the question contains a stem of each set.
+        One non-empty set of stems per interrogative that asks about something: when the
+        documents use no stem of one of them, they do not answer the question.
     """
     found = []
     for run in _phrases(question, language):
         words = " ".join(run)
         stems = frozenset(tokenize([to_french_terms(words) if language == "en" else words])[0])
         if stems:
-            found.append(stems.union(*(_synonyms().get(stem, ()) for stem in stems)))
+            found.append(stems)
     return found

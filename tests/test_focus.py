@@ -1,4 +1,4 @@
-"""The focus of a question: what its interrogative asks about, which the answering paragraph must name."""
+"""The focus of a question: what its interrogative asks about, which the documents must speak of."""
 
 from __future__ import annotations
 
@@ -8,11 +8,11 @@ from rag.constraints import requirement
 from rag.focus import focus_stems
 from rag.lexical import tokenize
 
-PARAGRAPH = (
+CORPUS = (
     "Les États participants s'efforceront de devenir parties, si possible d'ici le 31 décembre 2002, aux douze "
-    "conventions ; la conférence de Bichkek apportera un appui pratique aux États d'Asie centrale."
+    "conventions ; la conférence de Bichkek apportera en même temps un appui pratique aux États d'Asie centrale."
 )
-KNOWN = set(tokenize([PARAGRAPH])[0]) | set(tokenize(["en même temps, la sanction"])[0])
+KNOWN = set(tokenize([CORPUS])[0])
 
 
 def known(stem: str) -> bool:
@@ -22,12 +22,14 @@ def known(stem: str) -> bool:
 @pytest.mark.parametrize(
     ("question", "language", "expected"),
     [
-        ("Quelle peine de prison la Déclaration prévoit-elle ?", "fr", [{"pein", "sanction", "penal"}]),
+        ("Quelle peine de prison la Déclaration prévoit-elle ?", "fr", [{"pein"}]),
         ("Quel temps fait-il à Antalya ?", "fr", [{"temp"}]),
         ("Dans quel hôtel s'est tenu le séminaire ?", "fr", [{"hotel"}]),
         ("Quels atouts propres à l'OSCE le Plan met-il en valeur ?", "fr", [{"atout", "propr"}]),
+        ("Quel soutien et quelle aide apporte-t-elle ?", "fr", [{"soutien"}, {"aid"}]),
         ("What is the street address of the UNODC headquarters?", "en", [{"street", "address"}]),
         ("Which airline carried the delegations?", "en", [{"airlin"}]),
+        ("What right must persons belonging to minorities enjoy?", "en", [{"droit"}]),  # the glossary
         ("What kind of training does the Plan envisage?", "en", []),  # the class of the answer
         ("Quel est l'objectif affiché du Plan d'action ?", "fr", []),
         ("Quelles formes d'intolérance le Représentant doit-il combattre ?", "fr", []),
@@ -41,27 +43,21 @@ def test_the_focus_of_a_question(question: str, language: str, expected: list[se
     assert focus_stems(question, language) == expected
 
 
-def test_a_focus_word_is_found_through_its_synonyms() -> None:
-    [stems] = focus_stems("Quel soutien la conférence de Bichkek doit-elle apporter ?", "fr")
-    assert {"soutien", "appui", "aid"} <= stems
-
-
-def test_a_paragraph_that_does_not_name_the_focus_does_not_answer() -> None:
-    meets = requirement("Quel soutien la conférence de Bichkek apportera-t-elle ?", known)
-    assert meets is not None and meets(PARAGRAPH)  # "un appui pratique"
-    meets = requirement("Quel temps fait-il en décembre ?", known)
-    assert meets is not None and not meets(PARAGRAPH)
-    meets = requirement("Avant quelle échéance les États devaient-ils devenir parties ?", known)
-    assert meets is not None and meets(PARAGRAPH)  # a deadline is given as a date
-
-
-def test_a_focus_the_corpus_never_uses_means_no_answer() -> None:
+def test_a_focus_the_documents_never_use_means_no_answer() -> None:
     assert requirement("What penalty does the Plan provide for missing the deadline?", known) is None
     assert requirement("Dans quel hôtel s'est tenue la conférence de Bichkek ?", known) is None
-    assert requirement("Quelle sanction la conférence prévoit-elle ?", known) is not None
+    assert requirement("Quel appui la conférence de Bichkek apportera-t-elle ?", known) is not None
+    # known to the documents, the focus may be said in other words by the paragraph that answers
+    meets = requirement("Quel temps fait-il à Bichkek ?", known)
+    assert meets is not None and meets("la conférence de Bichkek")
+
+
+def test_a_class_noun_asks_nothing_of_the_documents_words() -> None:
+    assert requirement("Avant quelle échéance les États devaient-ils devenir parties ?", known) is not None
+    assert requirement("Dans quels secteurs la conférence apportera-t-elle un appui ?", known) is not None
 
 
 def test_the_focus_is_the_last_turn_s() -> None:
-    merged = "Quel soutien la conférence de Bichkek apportera-t-elle ? Et dans quel hôtel ?"
-    assert requirement(merged, known, last_turn="Quelle aide apportera-t-elle ?") is not None
+    merged = "Quel appui la conférence de Bichkek apportera-t-elle ? Et dans quel hôtel ?"
+    assert requirement(merged, known, last_turn="Quel appui apportera-t-elle ?") is not None
     assert requirement(merged, known, last_turn="Et dans quel hôtel ?") is None
