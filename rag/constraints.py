@@ -29,7 +29,7 @@ from functools import cache
 from importlib import resources
 
 from rag.focus import focus_stems
-from rag.language import detect_language, proper_names, to_french_terms
+from rag.language import detect_language, glossary_french_words, proper_names, to_french_terms
 from rag.lexical import tokenize
 
 _MONTHS = "janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre|novembre|décembre"
@@ -52,15 +52,41 @@ _NOT_A_QUANTITY = re.compile(
     r"\b(?:paragraphes?|alinéas?|sections?|résolutions?|décisions?|n°|no|articles?|notes?)\s+[\dIVX][\w./()-]*",
     re.I,
 )
-_QUANTITY_WORDS = re.compile(
-    r"\b(deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|douze|quinze|vingt|trente|cent|mille|"
-    r"millions?|milliards?)\b",
-    re.I,
+_NUMBER_WORDS = (
+    "deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|douze|quinze|vingt|trente|cent|mille|millions?|milliards?"
 )
+_QUANTITY_WORDS = re.compile(rf"\b({_NUMBER_WORDS})\b", re.I)
 _ASKS_COUNTRIES = re.compile(
     r"\b(quel(?:le)?s? (?:pays|états?|etats?|délégations?|nations?|gouvernements?)|"
     r"which (?:countr(?:y|ies)|states?|delegations?|nations?|governments?)|"
     r"what (?:countr(?:y|ies)|states?|delegations?))\b",
+    re.I,
+)
+_ROLES_FR = (
+    r"(?:\w+\s+)?(?:ministre|président|présidente|secrétaire|ambassadeur|ambassadrice|représentant|représentante|"
+    r"directeur|directrice|chef|signataire)"
+)
+_ROLES_EN = (
+    r"(?:\w+\s+){0,2}(?:minister|president|chair\w*|secretary|ambassador|representative|director|head|signatory)"
+)
+_ASKS_PERSON = re.compile(
+    rf"\b(?:qui\s+(?:présid\w+|a\s+présidé|dirige\w*|a\s+dirigé|a\s+signé|sign\w+|"
+    rf"(?:était|est|fut)\s+(?:le|la|l['’])\s*{_ROLES_FR})|nom\s+(?:du|de\s+la|de\s+l['’])\s*{_ROLES_FR}|"
+    rf"who\s+(?:chaired|presided|headed|signed|(?:was|is)\s+the\s+{_ROLES_EN})|name\s+of\s+the\s+{_ROLES_EN})",
+    re.I,
+)
+# A person named: after a signature or a civil title, or two capitalised words or more that are not
+# words of the documents' institutional vocabulary ("Ümit Pamir", not "Nations Unies").
+_SIGNED_OR_TITLED = re.compile(
+    r"\((?:Signé|Signed)\)\s*[A-ZÀ-Ý]|\b(?:M\.|Mme|Mlle|MM\.|Monsieur|Madame|Mr\.?|Mrs\.?|Ms\.?|S\.\s?E\.)\s+[A-ZÀ-Ý]"
+)
+_CAPITALISED_RUN = re.compile(r"\b[A-ZÀ-Ý][\w’'-]+(?:\s+[A-ZÀ-Ý][\w’'-]+)+")
+_EXPECTS_DURATION = re.compile(
+    r"\b(how long|combien de temps|pendant combien|quelle (?:a été la |était la |est la )?durée|for how many)\b", re.I
+)
+_DURATION = re.compile(
+    rf"\b(?:\d+|{_NUMBER_WORDS})\s+(?:jours?|semaines?|mois|ans|années|heures?|days?|weeks?|months?|"
+    rf"years?|hours?)\b|\bdu\s+\d{{1,2}}(?:er)?\s+(?:au|et)\s+\d{{1,2}}(?:er)?\s+(?:{_MONTHS})|\bdurée\b",
     re.I,
 )
 _ORDINAL = re.compile(
@@ -104,6 +130,22 @@ def countries_named(sentence: str) -> int:
     return len(set(_country_names().findall(sentence)))
 
 
+def asks_person(question: str) -> bool:
+    """Whether the question asks for a person ("Qui présidait…", "Who was the Secretary-General…")."""
+    return bool(_ASKS_PERSON.search(question))
+
+
+def persons_named(sentence: str) -> bool:
+    """Whether a sentence names a person."""
+    if _SIGNED_OR_TITLED.search(sentence):
+        return True
+    vocabulary = glossary_french_words()
+    return any(
+        not any(word.lower() in vocabulary for word in run.group(0).split()) and countries_named(run.group(0)) == 0
+        for run in _CAPITALISED_RUN.finditer(sentence)
+    )
+
+
 def quantities(text: str) -> set[str]:
     """The numbers of a text that can be quantities (not dates, years, symbols or references)."""
     rest = _NOT_A_QUANTITY.sub(" ", text)
@@ -113,9 +155,14 @@ def quantities(text: str) -> set[str]:
 def answers_the_type(question: str, sentence: str) -> bool:
     """Whether a sentence gives the kind of answer the question asks for.
 
-    A "how many" question needs a quantity, a "when" question a date, neither already in the
-    question; a "which country" question needs the name of a State. Other questions: yes.
+    A "how long" question needs a duration (or the dates of its start and end), a "how many"
+    question a quantity, a "when" question a date, neither already in the question; a "which
+    country" question needs the name of a State, a "who chaired" one a person. Other questions: yes.
     """
+    if _EXPECTS_DURATION.search(question):
+        return bool(_DURATION.search(sentence))
+    if asks_person(question):  # before the date: "Who was the Secretary-General when…"
+        return persons_named(sentence)
     if _EXPECTS_DATE.search(question):
         asked = set(re.findall(r"\d+", question))
         return any(not set(re.findall(r"\d+", m.group(0))) <= asked for m in _DATE.finditer(sentence))

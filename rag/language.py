@@ -29,11 +29,22 @@ def detect_language(text: str) -> str:
 
 
 @cache
-def _glossary() -> list[tuple[re.Pattern[str], str]]:
+def _glossary_entries() -> list[tuple[str, str]]:
     text = resources.files("rag").joinpath("data/glossary_en_fr.tsv").read_text(encoding="utf-8")
-    entries = [line.split("\t") for line in text.splitlines() if line and not line.startswith("#")]
-    entries.sort(key=lambda entry: len(entry[0]), reverse=True)
+    return [tuple(line.split("\t")) for line in text.splitlines() if line and not line.startswith("#")]
+
+
+@cache
+def _glossary() -> list[tuple[re.Pattern[str], str]]:
+    entries = sorted(_glossary_entries(), key=lambda entry: len(entry[0]), reverse=True)
     return [(re.compile(rf"(?<![\w-]){re.escape(en)}(?![\w-])"), fr) for en, fr in entries]
+
+
+@cache
+def glossary_french_words() -> frozenset[str]:
+    """The words of the glossary's French side, lowercased: the documents' vocabulary of
+    institutions, instruments, places and general terms (not the names of people)."""
+    return frozenset(word.lower() for _, french in _glossary_entries() for word in re.findall(r"[\w’'-]+", french))
 
 
 def to_french_terms(question: str) -> str:

@@ -53,3 +53,27 @@ def test_years_and_ordinals_must_be_in_the_paragraph() -> None:
     assert meets is not None and meets(CORPUS)
     meets = requirement("Qui a participé à l’atelier de 2004 ou de 2006 ?", known)
     assert meets is not None and meets(CORPUS)  # one of the years named is enough
+
+
+def test_a_question_about_a_person_needs_a_person_named() -> None:
+    signature = "L’Ambassadeur, Représentant permanent (Signé) Ümit Pamir"
+    assert answers_the_type("Who signed Turkey's letter?", signature)
+    assert answers_the_type("Qui présidait la réunion ?", "Mihnea Ioan Motoc, Représentant permanent")
+    assert not answers_the_type("Qui présidait la réunion du Conseil ministériel ?", "Le Conseil ministériel de l’OSCE")
+    assert not answers_the_type(
+        "Quel est le nom du ministre roumain ?", "Exprimant notre gratitude au Gouvernement roumain"
+    )
+    # institutions are not people, and "when" does not make it a question about a date
+    assert not answers_the_type(
+        "Who was the Secretary-General of the United Nations when Turkey wrote in April 2004?",
+        "Lettre datée du 12 avril 2004, adressée au Secrétaire général par le Représentant permanent de la Turquie "
+        "auprès de l’Organisation des Nations Unies",
+    )
+    # "who" questions answered by an organ are not questions about a person
+    assert answers_the_type("Qui a organisé l’atelier ?", "organisé par l’ONUDC et l’OSCE")
+
+
+def test_a_question_about_a_duration_needs_one() -> None:
+    assert answers_the_type("How long did the workshop last?", "qui s’est tenu du 13 au 15 novembre 2006")
+    assert answers_the_type("Combien de temps dure le mandat ?", "pour une période de trois ans")
+    assert not answers_the_type("How long did the meeting last?", "tenue à Bucarest le 4 décembre 2001")
