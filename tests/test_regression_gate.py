@@ -30,3 +30,7 @@ def test_quality_does_not_regress(tmp_path) -> None:
     }
     for name, value in measured.items():
         assert value >= thresholds[name], f"{name} fell to {value:.3f} (gate {thresholds[name]})"
+    false_abstentions = answers["false_abstentions"]
+    assert false_abstentions <= thresholds["false_abstentions"], (
+        f"false abstentions rose to {false_abstentions:.3f} (gate {thresholds['false_abstentions']})"
+    )
