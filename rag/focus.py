@@ -27,6 +27,7 @@ from bm25s.stopwords import STOPWORDS_EN_PLUS, STOPWORDS_FRENCH
 
 from rag.language import to_french_terms
 from rag.lexical import tokenize
+from rag.textfix import fold
 
 _ANSWER_CLASS_NOUNS = {
     "fr": (
@@ -93,7 +94,7 @@ _MAX_WORDS = 3
 
 @cache
 def _class_nouns(language: str) -> frozenset[str]:
-    return frozenset(_ANSWER_CLASS_NOUNS[language].split())
+    return frozenset(fold(_ANSWER_CLASS_NOUNS[language]).split())
 
 
 def _ends_phrase(word: str, language: str) -> bool:
@@ -115,7 +116,7 @@ def _phrase(words: list[str], language: str) -> list[str]:
         run.append(word)
     head = run[0] if language == "fr" else run[-1] if run else ""
     classes = _class_nouns(language)
-    return [] if head.lower() in classes else [word for word in run if word.lower() not in classes]
+    return [] if fold(head) in classes else [word for word in run if fold(word) not in classes]
 
 
 # What may stand between the start of a clause and its interrogative: a preposition ("Dans quelle",

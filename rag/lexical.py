@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import unicodedata
 from functools import cache
 from pathlib import Path
 
@@ -11,10 +10,7 @@ import numpy as np
 import Stemmer
 from bm25s.stopwords import STOPWORDS_FRENCH
 
-
-def _fold(word: str) -> str:
-    decomposed = unicodedata.normalize("NFD", word)
-    return "".join(char for char in decomposed if not unicodedata.combining(char))
+from rag.textfix import fold
 
 
 @cache
@@ -24,7 +20,7 @@ def _stemmer() -> Stemmer.Stemmer:
 
 def _stem(words: list[str]) -> list[str]:
     # Accents are folded after stemming, so "cooperation" typed without them still matches.
-    return [_fold(stem) for stem in _stemmer().stemWords(words)]
+    return [fold(stem) for stem in _stemmer().stemWords(words)]
 
 
 def tokenize(texts: list[str]) -> list[list[str]]:

@@ -5,13 +5,13 @@ from __future__ import annotations
 import json
 import logging
 import re
-import unicodedata
 from collections import Counter
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from rag.structure import LETTER_SECTION, NOTE_SECTION, Labelled
+from rag.textfix import fold
 
 logger = logging.getLogger(__name__)
 
@@ -72,11 +72,6 @@ def french_date(text: str) -> str | None:
     return f"{year}-{_MONTHS[month]:02d}-{int(day):02d}"
 
 
-def _fold(word: str) -> str:
-    decomposed = unicodedata.normalize("NFD", word.lower())
-    return "".join(char for char in decomposed if not unicodedata.combining(char))
-
-
 def recase_title(title: str, body: str) -> str:
     """Give an all-capitals title the case and accents its words have in the body.
 
@@ -88,10 +83,10 @@ def recase_title(title: str, body: str) -> str:
     forms: dict[str, Counter[str]] = {}
     for word in re.findall(r"\w+", body):
         if word != word.upper() or len(word) == 1:
-            forms.setdefault(_fold(word), Counter())[word] += 1
+            forms.setdefault(fold(word), Counter())[word] += 1
 
     def _recase(match: re.Match[str]) -> str:
-        known = forms.get(_fold(match.group(0)))
+        known = forms.get(fold(match.group(0)))
         return known.most_common(1)[0][0] if known else match.group(0).lower()
 
     recased = re.sub(r"\w+", _recase, title)
@@ -175,7 +170,7 @@ def _kind(letter: str | None, is_note: bool, title: str, has_annex: bool) -> str
         return "letter_with_annex" if has_annex else "letter"
     if is_note:
         return "note"
-    folded = _fold(title)
+    folded = fold(title)
     if folded.startswith("plan d"):
         return "plan_of_action"
     if folded.startswith("declaration"):

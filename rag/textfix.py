@@ -3,6 +3,14 @@
 from __future__ import annotations
 
 import re
+import unicodedata
+
+
+def fold(text: str) -> str:
+    """Lowercased, typographic apostrophes made plain, accents removed: the form words are compared in."""
+    decomposed = unicodedata.normalize("NFD", text.replace("’", "'").lower())
+    return "".join(char for char in decomposed if not unicodedata.combining(char))
+
 
 # A word that begins with an elided article damaged by OCR: "1’Organisation", "I’OSCE".
 _DAMAGED_ELISION = re.compile(r"(?<![\w’'])[1I](?=[’'][A-Za-zÀ-ÿ])")

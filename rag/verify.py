@@ -10,13 +10,13 @@ the exact sentence of the paragraph that best supports it.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 
 from rag.answer import Answer, Citation
 from rag.extractive import citation_for, sentences
 from rag.language import to_french_terms
 from rag.retrieve import Hit
+from rag.textfix import fold
 
 _MARKER = re.compile(r"\[(\d+)\]")
 _SPLIT = re.compile(r"(?<=[.!?»\]])\s+(?=\S)|\n+")
@@ -45,11 +45,6 @@ class Rejected:
     reason: str
 
 
-def _fold(text: str) -> str:
-    decomposed = unicodedata.normalize("NFD", text.replace("’", "'").lower())
-    return "".join(char for char in decomposed if not unicodedata.combining(char))
-
-
 def claims(sentence: str) -> list[str]:
     """The checkable claims of a sentence: document symbols, numbers, proper names."""
     text = _MARKER.sub(" ", sentence)
@@ -67,13 +62,13 @@ def claims(sentence: str) -> list[str]:
     for position, word in enumerate(words):
         if position == 0 and opener and word == opener.group(1):
             continue
-        if _fold(word).split("'")[-1] not in _NOT_NAMES:
+        if fold(word).split("'")[-1] not in _NOT_NAMES:
             found.append(word)
     return found
 
 
 def _supported(claim: str, evidence: str) -> bool:
-    folded = _fold(claim)
+    folded = fold(claim)
     if folded in evidence:
         return True
     if claim[:1].isdigit() and " " in claim:  # a day and month: "1 mars" may be written "1er mars"
@@ -81,7 +76,7 @@ def _supported(claim: str, evidence: str) -> bool:
         return f"{day}er {month}" in evidence
     if claim[:1].isalpha():  # an English name may stand for its French form ("Turkey" / "Turquie")
         french = to_french_terms(claim)
-        return bool(french) and any(_fold(word) in evidence for word in french.split() if len(word) > 3)
+        return bool(french) and any(fold(word) in evidence for word in french.split() if len(word) > 3)
     return False
 
 
@@ -93,8 +88,8 @@ def attribute(sentence: str, hits: list[Hit], minimum_shared_words: int = 3) -> 
     """
     if _MARKER.search(sentence) or not hits:
         return sentence
-    words = set(re.findall(r"\w{4,}", _fold(f"{sentence} {to_french_terms(sentence)}")))
-    shared = [len(words & set(re.findall(r"\w{4,}", _fold(hit.entry.text)))) for hit in hits]
+    words = set(re.findall(r"\w{4,}", fold(f"{sentence} {to_french_terms(sentence)}")))
+    shared = [len(words & set(re.findall(r"\w{4,}", fold(hit.entry.text)))) for hit in hits]
     best = max(range(len(hits)), key=shared.__getitem__)
     if shared[best] < minimum_shared_words:
         return sentence
@@ -104,7 +99,7 @@ def attribute(sentence: str, hits: list[Hit], minimum_shared_words: int = 3) -> 
 def repeats_itself(sentence: str, length: int = 4) -> bool:
     """Whether a run of ``length`` words comes back within the sentence, as in the loops small
     models fall into ("qui est de la formation et …, qui est de la formation")."""
-    words = re.findall(r"\w+", _fold(_MARKER.sub(" ", sentence)))
+    words = re.findall(r"\w+", fold(_MARKER.sub(" ", sentence)))
     runs = [tuple(words[i : i + length]) for i in range(len(words) - length + 1)]
     return len(set(runs)) < len(runs)
 
@@ -121,9 +116,7 @@ def check_sentence(sentence: str, hits: list[Hit]) -> str | None:
     invalid = [marker for marker in markers if not 1 <= marker <= len(hits)]
     if invalid:
         return f"citation [{invalid[0]}] does not resolve to a retrieved paragraph"
-    evidence = _fold(
-        " ".join(hits[marker - 1].entry.text + " " + hits[marker - 1].entry.citation for marker in markers)
-    )
+    evidence = fold(" ".join(hits[marker - 1].entry.text + " " + hits[marker - 1].entry.citation for marker in markers))
     for claim in claims(sentence):
         if not _supported(claim, evidence):
             return f"“{claim}” is not in the cited paragraphs"
@@ -132,8 +125,8 @@ def check_sentence(sentence: str, hits: list[Hit]) -> str | None:
 
 def best_quote(sentence: str, text: str) -> str:
     """The sentence of a paragraph that shares most words with a generated sentence."""
-    words = set(re.findall(r"\w+", _fold(sentence)))
-    return max(sentences(text) or [text], key=lambda part: len(words & set(re.findall(r"\w+", _fold(part)))))
+    words = set(re.findall(r"\w+", fold(sentence)))
+    return max(sentences(text) or [text], key=lambda part: len(words & set(re.findall(r"\w+", fold(part)))))
 
 
 def verify(draft: str, hits: list[Hit], language: str) -> tuple[Answer | None, list[Rejected]]:
@@ -149,7 +142,7 @@ def verify(draft: str, hits: list[Hit], language: str) -> tuple[Answer | None, l
     for sentence in (part.strip() for part in _SPLIT.split(draft.strip())):
         if not sentence or not re.search(r"\w", _MARKER.sub("", sentence)):
             continue
-        if any(refusal in _fold(sentence) for refusal in REFUSALS):
+        if any(refusal in fold(sentence) for refusal in REFUSALS):
             continue
         sentence = attribute(sentence, hits)
         reason = check_sentence(sentence, hits)
@@ -158,7 +151,7 @@ def verify(draft: str, hits: list[Hit], language: str) -> tuple[Answer | None, l
         else:
             rejected.append(Rejected(sentence, reason))
     if not kept:
-        if any(refusal in _fold(draft) for refusal in REFUSALS):
+        if any(refusal in fold(draft) for refusal in REFUSALS):
             from rag.extractive import ABSTAIN
 
             return Answer(text=ABSTAIN[language], abstained=True, mode="generative", language=language), rejected
