@@ -38,6 +38,7 @@ _MAX_QUOTES = 3
 _RELATIVE = 0.5
 _SAME_TOPIC = 0.8  # another paragraph's sentence must cover 80 % of what the best one covers (idf mass)
 _RANK_PENALTY = 0.3  # a sentence's score is divided by 1 + 0.3 × its paragraph's rank
+_EARLIER_TURNS = 0.25  # in a follow-up, a word of the earlier turns only counts a quarter
 _LEAD_LABEL = re.compile(r"^(?:[^:.;«»]{2,100}? : )+")
 
 ABSTAIN = {
@@ -152,8 +153,12 @@ def extractive_answer(
     if meets is None:  # it names something the documents never mention
         return _abstain(question, language)
 
+    # a follow-up is answered by what it asks itself ("Et sur les mouvements de terroristes ?"), in the
+    # context of the earlier turns
+    own = question_terms(asked, language) if last_turn else found.terms
+
     def mass(terms: frozenset[str]) -> float:
-        return sum(vocabulary.weight(term, language) for term in terms)
+        return sum(vocabulary.weight(term, language) * (1 if term in own else _EARLIER_TURNS) for term in terms)
 
     candidates = []
     for rank, hit in enumerate(hits):
