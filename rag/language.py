@@ -13,6 +13,15 @@ _ENGLISH = set(
     "has have had be been by for with on about from that this these those it its an any there "
     "should shall would could can may must their they them than or not".split()
 )
+# Words that shape an English question about documents without saying what it is about
+# ("According to the Plan, …", "What exactly does it mention…"); the French ones are left out
+# in ``rag.extractive``.
+_ENGLISH_QUESTION_WORDS = set(
+    "according accordance mention mentioned mentions describe described describes say says said tell tells "
+    "called regarding concerning supposed expected exactly precisely specifically particular particularly also "
+    "just only yet still within among whom whose besides outset refer refers referred relate relates cite cites "
+    "cited quote quoted contain contains look looks might".split()
+)
 _FRENCH = set(
     "le la les des du de un une et est sont qui que quoi quel quelle quels quelles quand où comment "
     "pourquoi dans sur pour par avec au aux ce cette ces il elle ils elles se sa son ses leur leurs "
@@ -59,7 +68,11 @@ def to_french_terms(question: str) -> str:
         if pattern.search(text):
             found.append(french)
             text = pattern.sub(" ", text)
-    rest = [word for word in re.findall(r"[\w'/-]+", text) if word not in _ENGLISH and word not in STOPWORDS_EN_PLUS]
+    rest = [
+        word
+        for word in re.findall(r"[\w'/-]+", text)
+        if word not in _ENGLISH and word not in _ENGLISH_QUESTION_WORDS and word not in STOPWORDS_EN_PLUS
+    ]
     return " ".join([*found, *rest])
 
 
