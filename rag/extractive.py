@@ -103,13 +103,28 @@ class Support:
     terms: frozenset[str]
 
 
-def support(question: str, language: str, hits: list[Hit], vocabulary: Vocabulary) -> Support:
-    """The support the best of the retrieved paragraphs gives the question."""
+def _turn_weight(term: str, own: frozenset[str] | None) -> float:
+    """1 for a word of the question asked; in a follow-up, a quarter for a word of the earlier turns only."""
+    return 1.0 if own is None or term in own else _EARLIER_TURNS
+
+
+def support(
+    question: str, language: str, hits: list[Hit], vocabulary: Vocabulary, own: frozenset[str] | None = None
+) -> Support:
+    """The support the best of the retrieved paragraphs gives the question.
+
+    Args:
+        own: in a follow-up, the words of its last turn: the words of the earlier turns count a quarter.
+    """
     terms = question_terms(question, language)
-    total = sum(vocabulary.weight(term, language) for term in terms)
+
+    def mass(words: set[str]) -> float:
+        return sum(vocabulary.weight(term, language) * _turn_weight(term, own) for term in words)
+
+    total = mass(terms)
     if not hits or total == 0:
         return Support(0.0, frozenset(terms))
-    best = max(sum(vocabulary.weight(term) for term in terms & set(tokenize([hit.entry.text])[0])) for hit in hits)
+    best = max(mass(terms & set(tokenize([hit.entry.text])[0])) for hit in hits)
     return Support(best / total, frozenset(terms))
 
 
@@ -144,7 +159,10 @@ def extractive_answer(
             kind of answer wanted (a date, a number, States) is the last turn's.
     """
     asked = last_turn or question
-    found = support(question, language, hits, vocabulary)
+    # a follow-up is answered by what it asks itself ("Et sur les mouvements de terroristes ?"), in the
+    # context of the earlier turns
+    own = frozenset(question_terms(asked, language)) if last_turn else None
+    found = support(question, language, hits, vocabulary, own)
     if found.value < abstain_below:
         return _abstain(question, language)
     if hits and hits[0].cited:  # "que dit le paragraphe 16 ?": quote the paragraph designated
@@ -153,12 +171,8 @@ def extractive_answer(
     if meets is None:  # it names something the documents never mention
         return _abstain(question, language)
 
-    # a follow-up is answered by what it asks itself ("Et sur les mouvements de terroristes ?"), in the
-    # context of the earlier turns
-    own = question_terms(asked, language) if last_turn else found.terms
-
     def mass(terms: frozenset[str]) -> float:
-        return sum(vocabulary.weight(term, language) * (1 if term in own else _EARLIER_TURNS) for term in terms)
+        return sum(vocabulary.weight(term, language) * _turn_weight(term, own) for term in terms)
 
     candidates = []
     for rank, hit in enumerate(hits):
