@@ -39,6 +39,7 @@ _RELATIVE = 0.5
 _SAME_TOPIC = 0.8  # another paragraph's sentence must cover 80 % of what the best one covers (idf mass)
 _RANK_PENALTY = 0.3  # a sentence's score is divided by 1 + 0.3 × its paragraph's rank
 _EARLIER_TURNS = 0.25  # in a follow-up, a word of the earlier turns only counts a quarter
+_LABELLED_WORDS = 4  # a label heads a paragraph of at least four words after it
 _LEAD_LABEL = re.compile(r"^(?:[^:.;«»]{2,100}? : )+")
 
 ABSTAIN = {
@@ -206,6 +207,8 @@ def _candidates(
     heading the paragraph ("Représentant pour la liberté des médias :"), divided by the rank penalty."""
     text = hit.entry.text
     label = _LEAD_LABEL.match(text)
+    if label and len(text[label.end() :].split()) < _LABELLED_WORDS:
+        label = None  # "numéro de vente : F.04.V.7.": a field and its value, not a label heading a paragraph
     context = terms & frozenset(tokenize([f"{hit.entry.citation} {label.group(0) if label else ''}"])[0])
     found = []
     for sentence in sentences(text):

@@ -154,3 +154,10 @@ def test_prompts_are_checked_for_their_variables(tmp_path: Path) -> None:
     (tmp_path / "answer_fr.txt").write_text("[system]\nRéponds.\n[human]\n{question} {contexte}\n", encoding="utf-8")
     with pytest.raises(PromptError, match="expected"):
         load_prompt("answer", "fr", tmp_path)
+
+
+def test_a_field_and_its_value_answer_like_any_sentence(assistant: Assistant) -> None:
+    # "numéro de vente : F.04.V.7." is not a label heading a paragraph: its words answer the question
+    answer = assistant.ask("Quel est le numéro de vente de la publication citée en note dans le projet de résolution ?")
+    assert "F.04.V.7" in answer.text
+    assert answer.citations[0].paragraph == "note 2"
