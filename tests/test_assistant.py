@@ -158,6 +158,6 @@ def test_prompts_are_checked_for_their_variables(tmp_path: Path) -> None:
 
 def test_a_field_and_its_value_answer_like_any_sentence(assistant: Assistant) -> None:
     # "numéro de vente : F.04.V.7." is not a label heading a paragraph: its words answer the question
-    answer = assistant.ask("Quel est le numéro de vente de la publication citée en note dans le projet de résolution ?")
+    answer = assistant.ask("What is the United Nations sales number of the Legislative Guide against terrorism?")
     assert "F.04.V.7" in answer.text
     assert answer.citations[0].paragraph == "note 2"
