@@ -74,8 +74,8 @@ class Vocabulary:
 # Words that shape a question without saying what it is about ("Quelles mesures le Plan doit-il…").
 _QUESTION_WORDS = (
     "quel quelle quels quelles lequel laquelle lesquels lesquelles quoi comment pourquoi combien où quand "
-    "dont celui celle ceux celles cet cette ceci cela selon doit doivent peut peuvent dit disent fait font "
-    "paragraphe paragraphes paragraph alinéa alinéas"
+    "elles leurs dont celui celle ceux celles cet cette ceci cela selon doit doivent peut peuvent dit disent "
+    "fait font paragraphe paragraphes paragraph alinéa alinéas"
 )
 
 
