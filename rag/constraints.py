@@ -194,7 +194,10 @@ def _unknown(stems: set[str], known: Callable[[str], bool]) -> bool:
 
 
 def requirement(
-    question: str, known: Callable[[str], bool], last_turn: str | None = None
+    question: str,
+    known: Callable[[str], bool],
+    last_turn: str | None = None,
+    uses_word: Callable[[str], bool] | None = None,
 ) -> Callable[[str], bool] | None:
     """A test of whether a paragraph (its text and citation) can answer the question, or
     ``None`` when the question names something the corpus never mentions (a name most of
@@ -206,12 +209,14 @@ def requirement(
         known: whether the corpus uses a stem.
         last_turn: the user's last turn, when ``question`` merges it with earlier ones: the
             focus (``rag.focus``) is the last turn's.
+        uses_word: whether the corpus uses a word as it is written; an English word of the focus
+            the glossary does not translate is then known only when the documents use it as such.
     """
     years, ordinals, names = specifics(question)
     if any(_unknown(french, known) and _unknown(english, known) for french, english in names):
         return None
     asked = last_turn or question
-    focus = focus_stems(asked, detect_language(asked))
+    focus = focus_stems(asked, detect_language(asked), uses_word)
     if any(not any(known(stem) for stem in stems) for stems in focus):
         return None
 

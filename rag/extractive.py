@@ -28,6 +28,7 @@ from rag.index import Entry
 from rag.language import to_french_terms
 from rag.lexical import tokenize
 from rag.retrieve import Hit
+from rag.textfix import fold
 
 _SENTENCE_END = re.compile(r"(?<=[.;!?])\s+(?=[«(\"A-ZÀ-Ýa-zà-ÿ0-9])")
 # An answer quotes at most three sentences, each scoring at least half the best one's score;
@@ -53,7 +54,8 @@ INTRO = {
 
 
 class Vocabulary:
-    """Inverse document frequency of French stems over the indexed paragraphs."""
+    """Inverse document frequency of French stems over the indexed paragraphs, and the words
+    they use as written (lowercased, without accents)."""
 
     def __init__(self, entries: tuple[Entry, ...] | list[Entry]) -> None:
         counts: Counter[str] = Counter()
@@ -62,8 +64,16 @@ class Vocabulary:
         self.size = max(1, len(entries))
         self.idf = {token: math.log((self.size + 1) / (count + 0.5)) for token, count in counts.items()}
         self.unknown = math.log((self.size + 1) / 0.5)
-
         self.average = sum(self.idf.values()) / len(self.idf) if self.idf else self.unknown
+        self.words = frozenset(re.findall(r"[\w-]+", fold(" ".join(entry.text for entry in entries))))
+
+    def knows(self, stem: str) -> bool:
+        """Whether a paragraph uses a French stem."""
+        return stem in self.idf
+
+    def uses_word(self, word: str) -> bool:
+        """Whether a paragraph uses a word as it is written ("services", not "fine" for "fin")."""
+        return fold(word) in self.words
 
     def weight(self, token: str, language: str = "fr") -> float:
         """Idf of a stem; a stem no paragraph uses (a word of an English question the glossary
@@ -168,7 +178,7 @@ def extractive_answer(
         return _abstain(question, language)
     if hits and hits[0].cited:  # "que dit le paragraphe 16 ?": quote the paragraph designated
         return _quote([(0, part) for part in sentences(hits[0].entry.text)[:_MAX_QUOTES]], hits, language, question)
-    meets = requirement(question, lambda stem: stem in vocabulary.idf, last_turn=asked)
+    meets = requirement(question, vocabulary.knows, last_turn=asked, uses_word=vocabulary.uses_word)
     if meets is None:  # it names something the documents never mention
         return _abstain(question, language)
 

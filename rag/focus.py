@@ -21,11 +21,12 @@ answer it asks for (a date, a quantity, a State) is checked in ``rag.constraints
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from functools import cache
 
 from bm25s.stopwords import STOPWORDS_EN_PLUS, STOPWORDS_FRENCH
 
-from rag.language import to_french_terms
+from rag.language import glossary_terms
 from rag.lexical import tokenize
 from rag.textfix import fold
 
@@ -90,6 +91,7 @@ _ENDS = {
     | {"did", "does", "do", "must", "might", "may", "can", "could", "would", "within"},
 }
 _MAX_WORDS = 3
+_ENGLISH_MARK = "@en"  # ends an English word kept as it is among French stems
 
 
 @cache
@@ -141,12 +143,14 @@ def _phrases(question: str, language: str) -> list[list[str]]:
     return runs
 
 
-def focus_stems(question: str, language: str) -> list[frozenset[str]]:
+def focus_stems(question: str, language: str, uses_word: Callable[[str], bool] | None = None) -> list[frozenset[str]]:
     """The focus of each interrogative of a question, as French stems; class nouns left out.
 
     Args:
         question: the question (the user's last turn).
         language: ``fr`` or ``en``; English words are put into French with the glossary.
+        uses_word: whether the documents use a word as it is written: an English word the glossary
+            does not translate stays English unless they do ("services" does, "fine" is not "fin").
 
     Returns:
         One non-empty set of stems per interrogative that asks about something: when the
@@ -154,8 +158,18 @@ def focus_stems(question: str, language: str) -> list[frozenset[str]]:
     """
     found = []
     for run in _phrases(question, language):
-        words = " ".join(run)
-        stems = frozenset(tokenize([to_french_terms(words) if language == "en" else words])[0])
+        stems = frozenset(tokenize([" ".join(run)])[0]) if language == "fr" else _english_focus(run, uses_word)
         if stems:
             found.append(stems)
     return found
+
+
+def _english_focus(run: list[str], uses_word: Callable[[str], bool] | None) -> frozenset[str]:
+    """French stems of an English focus; a word the glossary does not translate and the documents
+    do not use as written stays English ("fine" is not the French "fin"): no French stem stands for it.
+    Names and numbers are kept as they are."""
+    french, unknown = glossary_terms(" ".join(run))
+    names = {word.lower() for word in run if word[:1].isupper()}
+    kept = [word for word in unknown if word in names or not word.isalpha() or uses_word is None or uses_word(word)]
+    english = {f"{word}{_ENGLISH_MARK}" for word in unknown if word not in kept}
+    return frozenset(tokenize([" ".join([*french, *kept])])[0]) | english

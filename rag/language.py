@@ -56,11 +56,11 @@ def glossary_french_words() -> frozenset[str]:
     return frozenset(word.lower() for _, french in _glossary_entries() for word in re.findall(r"[\w’'-]+", french))
 
 
-def to_french_terms(question: str) -> str:
-    """Replace the English terms of a question by their French equivalents.
+def glossary_terms(question: str) -> tuple[list[str], list[str]]:
+    """The French equivalents of the English terms of a question, and the words the glossary does
+    not know (names, numbers, and English words it lacks), lowercased, grammatical words left out.
 
-    Terms come from a glossary of UN and OSCE usage (``rag/data/glossary_en_fr.tsv``),
-    longest first; words it does not know are kept (names and numbers match as they are).
+    Terms come from a glossary of UN and OSCE usage (``rag/data/glossary_en_fr.tsv``), longest first.
     """
     text = question.lower().replace("’", "'")
     found: list[str] = []
@@ -73,6 +73,13 @@ def to_french_terms(question: str) -> str:
         for word in re.findall(r"[\w'/-]+", text)
         if word not in _ENGLISH and word not in _ENGLISH_QUESTION_WORDS and word not in STOPWORDS_EN_PLUS
     ]
+    return found, rest
+
+
+def to_french_terms(question: str) -> str:
+    """Replace the English terms of a question by their French equivalents (``glossary_terms``);
+    words the glossary does not know are kept (names and numbers match as they are)."""
+    found, rest = glossary_terms(question)
     return " ".join([*found, *rest])
 
 
