@@ -75,7 +75,7 @@ class Vocabulary:
         """Whether a paragraph uses a word as it is written ("services", not "fine" for "fin")."""
         return fold(word) in self.words
 
-    def weight(self, token: str, language: str = "fr") -> float:
+    def weight(self, token: str) -> float:
         """Idf of a stem; a stem no paragraph uses (a word of an English question the glossary
         of the documents' vocabulary does not translate, too) weighs the most."""
         return self.idf.get(token, self.unknown)
@@ -114,9 +114,10 @@ class Support:
     terms: frozenset[str]
 
 
-def _turn_weight(term: str, own: frozenset[str] | None) -> float:
-    """1 for a word of the question asked; in a follow-up, a quarter for a word of the earlier turns only."""
-    return 1.0 if own is None or term in own else _EARLIER_TURNS
+def _mass(terms: set[str] | frozenset[str], vocabulary: Vocabulary, own: frozenset[str] | None) -> float:
+    """The idf mass of question words; in a follow-up (``own``: the words of its last turn), a word
+    of the earlier turns only counts a quarter."""
+    return sum(vocabulary.weight(term) * (1.0 if own is None or term in own else _EARLIER_TURNS) for term in terms)
 
 
 def support(
@@ -128,14 +129,10 @@ def support(
         own: in a follow-up, the words of its last turn: the words of the earlier turns count a quarter.
     """
     terms = question_terms(question, language)
-
-    def mass(words: set[str]) -> float:
-        return sum(vocabulary.weight(term, language) * _turn_weight(term, own) for term in words)
-
-    total = mass(terms)
+    total = _mass(terms, vocabulary, own)
     if not hits or total == 0:
         return Support(0.0, frozenset(terms))
-    best = max(mass(terms & set(tokenize([hit.entry.text])[0])) for hit in hits)
+    best = max(_mass(terms & set(tokenize([hit.entry.text])[0]), vocabulary, own) for hit in hits)
     return Support(best / total, frozenset(terms))
 
 
@@ -183,7 +180,7 @@ def extractive_answer(
         return _abstain(question, language)
 
     def mass(terms: frozenset[str]) -> float:
-        return sum(vocabulary.weight(term, language) * _turn_weight(term, own) for term in terms)
+        return _mass(terms, vocabulary, own)
 
     candidates = []
     for rank, hit in enumerate(hits):
