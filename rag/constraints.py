@@ -28,7 +28,7 @@ from collections.abc import Callable
 from functools import cache
 from importlib import resources
 
-from rag.focus import focus_stems
+from rag.focus import question_focus
 from rag.language import detect_language, glossary_french_words, proper_names, to_french_terms
 from rag.lexical import tokenize
 
@@ -177,15 +177,15 @@ def _stems(text: str, language: str) -> set[str]:
     return set(tokenize([to_french_terms(text) if language == "en" else text])[0])
 
 
-def specifics(question: str) -> tuple[set[str], set[str], list[tuple[set[str], set[str]]]]:
+def specifics(question: str) -> tuple[set[str], set[str], list[tuple[str, set[str], set[str]]]]:
     """The years and the ordinals a question names (as stems), and each of its proper names
-    as stems read as French and as stems of its English-to-French translation."""
+    with its stems read as French and the stems of its English-to-French translation."""
     years = set(_YEAR.findall(question))
     ordinals: set[str] = set()
     for ordinal in _ORDINAL.findall(question):
         ordinals |= _stems(_ENGLISH_ORDINALS.get(ordinal.lower(), ordinal), "fr")
-    names = [(_stems(name, "fr"), _stems(name, "en")) for name in proper_names(question)]
-    return years, ordinals, [(french - years, english - years) for french, english in names if french - years]
+    names = [(name, _stems(name, "fr") - years, _stems(name, "en") - years) for name in proper_names(question)]
+    return years, ordinals, [(name, french, english) for name, french, english in names if french]
 
 
 def _unknown(stems: set[str], known: Callable[[str], bool]) -> bool:
@@ -193,16 +193,16 @@ def _unknown(stems: set[str], known: Callable[[str], bool]) -> bool:
     return 2 * sum(not known(stem) for stem in stems) >= len(stems)
 
 
-def requirement(
+def unmentioned(
     question: str,
     known: Callable[[str], bool],
     last_turn: str | None = None,
     uses_word: Callable[[str], bool] | None = None,
-) -> Callable[[str], bool] | None:
-    """A test of whether a paragraph (its text and citation) can answer the question, or
-    ``None`` when the question names something the corpus never mentions (a name most of
-    whose words no paragraph uses: "la Fédération de Russie", "the Budapest Convention";
-    a focus none of whose words it uses: "What **penalty**…?", "Dans quel **hôtel**…?").
+) -> str | None:
+    """What the question asks about that the corpus never mentions, as the question says it: a
+    name most of whose words no paragraph uses ("la Fédération de Russie", "the Budapest
+    Convention"), or a focus none of whose words it uses ("What **penalty**…?", "Dans quel
+    **hôtel**…?"); ``None`` when the corpus mentions all it names.
 
     Args:
         question: the standalone question, French or English.
@@ -212,16 +212,23 @@ def requirement(
         uses_word: whether the corpus uses a word as it is written; an English word of the focus
             the glossary does not translate is then known only when the documents use it as such.
     """
-    years, ordinals, names = specifics(question)
-    if any(_unknown(french, known) and _unknown(english, known) for french, english in names):
-        return None
+    for name, french, english in specifics(question)[2]:
+        if _unknown(french, known) and _unknown(english, known):
+            return name
     asked = last_turn or question
-    focus = focus_stems(asked, detect_language(asked), uses_word)
-    if any(not any(known(stem) for stem in stems) for stems in focus):
-        return None
+    for focus in question_focus(asked, detect_language(asked), uses_word):
+        if not any(known(stem) for stem in focus.stems):
+            return focus.words
+    return None
+
+
+def requirement(question: str) -> Callable[[str], bool]:
+    """A test of whether a paragraph (its text and citation) can answer the question: it must
+    contain one of the years the question names (a question may compare documents of two
+    years) and every ordinal."""
+    years, ordinals, _ = specifics(question)
 
     def meets(text: str) -> bool:
-        # one of the years named (a question may compare documents of two years), every ordinal
         words = set(tokenize([text])[0])
         return (not years or bool(years & words)) and ordinals <= words
 

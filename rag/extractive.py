@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from rag.answer import Answer, Citation
-from rag.constraints import answers_the_type, asks_countries, countries_named, requirement
+from rag.constraints import answers_the_type, asks_countries, countries_named, requirement, unmentioned
 from rag.index import Entry
 from rag.language import to_french_terms
 from rag.lexical import tokenize
@@ -46,6 +46,10 @@ _LEAD_LABEL = re.compile(r"^(?:[^:.;«»]{2,100}? : )+")
 ABSTAIN = {
     "fr": "Les documents disponibles ne permettent pas de répondre à cette question.",
     "en": "The documents available do not answer this question.",
+}
+UNMENTIONED = {
+    "fr": "Aucun des documents ne parle de « {} ».",
+    "en": "None of the documents speaks of “{}”.",
 }
 INTRO = {
     "fr": "Voici ce que disent les documents :",
@@ -175,9 +179,10 @@ def extractive_answer(
         return _abstain(question, language)
     if hits and hits[0].cited:  # "que dit le paragraphe 16 ?": quote the paragraph designated
         return _quote([(0, part) for part in sentences(hits[0].entry.text)[:_MAX_QUOTES]], hits, language, question)
-    meets = requirement(question, vocabulary.knows, last_turn=asked, uses_word=vocabulary.uses_word)
-    if meets is None:  # it names something the documents never mention
-        return _abstain(question, language)
+    missing = unmentioned(question, vocabulary.knows, last_turn=asked, uses_word=vocabulary.uses_word)
+    if missing:  # it names something the documents never mention
+        return _abstain(question, language, missing)
+    meets = requirement(question)
 
     def mass(terms: frozenset[str]) -> float:
         return _mass(terms, vocabulary, own)
@@ -230,8 +235,10 @@ def _candidates(
     return found
 
 
-def _abstain(question: str, language: str) -> Answer:
-    return Answer(text=ABSTAIN[language], abstained=True, language=language, standalone_question=question)
+def _abstain(question: str, language: str, missing: str | None = None) -> Answer:
+    """The answer that the documents do not answer, saying what they never mention when that is why."""
+    text = f"{ABSTAIN[language]} {UNMENTIONED[language].format(missing)}" if missing else ABSTAIN[language]
+    return Answer(text=text, abstained=True, language=language, standalone_question=question)
 
 
 def _quote(chosen: list[tuple[int, str]], hits: list[Hit], language: str, question: str) -> Answer:

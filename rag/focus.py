@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import cache
 
 from bm25s.stopwords import STOPWORDS_EN_PLUS, STOPWORDS_FRENCH
@@ -143,8 +144,16 @@ def _phrases(question: str, language: str) -> list[list[str]]:
     return runs
 
 
-def focus_stems(question: str, language: str, uses_word: Callable[[str], bool] | None = None) -> list[frozenset[str]]:
-    """The focus of each interrogative of a question, as French stems; class nouns left out.
+@dataclass(frozen=True)
+class Focus:
+    """What an interrogative asks about: its words as the question says them, and their French stems."""
+
+    words: str
+    stems: frozenset[str]
+
+
+def question_focus(question: str, language: str, uses_word: Callable[[str], bool] | None = None) -> list[Focus]:
+    """The focus of each interrogative of a question that asks about something; class nouns left out.
 
     Args:
         question: the question (the user's last turn).
@@ -153,14 +162,14 @@ def focus_stems(question: str, language: str, uses_word: Callable[[str], bool] |
             does not translate stays English unless they do ("services" does, "fine" is not "fin").
 
     Returns:
-        One non-empty set of stems per interrogative that asks about something: when the
-        documents use no stem of one of them, they do not answer the question.
+        One focus per interrogative, with stems: when the documents use none of them, they do not
+        answer the question.
     """
     found = []
     for run in _phrases(question, language):
         stems = frozenset(tokenize([" ".join(run)])[0]) if language == "fr" else _english_focus(run, uses_word)
         if stems:
-            found.append(stems)
+            found.append(Focus(" ".join(run), stems))
     return found
 
 

@@ -161,3 +161,11 @@ def test_a_field_and_its_value_answer_like_any_sentence(assistant: Assistant) ->
     answer = assistant.ask("What is the United Nations sales number of the Legislative Guide against terrorism?")
     assert "F.04.V.7" in answer.text
     assert answer.citations[0].paragraph == "note 2"
+
+
+def test_an_abstention_says_what_the_documents_never_mention(assistant: Assistant) -> None:
+    answer = assistant.ask("Dans quel hôtel s'est tenu le Séminaire d'Antalya ?")
+    assert answer.abstained and answer.citations == []
+    assert answer.text.endswith("Aucun des documents ne parle de « hôtel ».")
+    answer = assistant.ask("What penalty does the Plan of Action provide for missing the deadline?")
+    assert answer.abstained and "“penalty”" in answer.text

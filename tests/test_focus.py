@@ -6,8 +6,8 @@ import re
 
 import pytest
 
-from rag.constraints import requirement
-from rag.focus import focus_stems
+from rag.constraints import unmentioned
+from rag.focus import question_focus
 from rag.lexical import tokenize
 from rag.textfix import fold
 
@@ -49,33 +49,32 @@ def uses_word(word: str) -> bool:
     ],
 )
 def test_the_focus_of_a_question(question: str, language: str, expected: list[set[str]]) -> None:
-    assert focus_stems(question, language, uses_word) == expected
+    assert [focus.stems for focus in question_focus(question, language, uses_word)] == expected
 
 
 def test_a_focus_the_documents_never_use_means_no_answer() -> None:
-    assert requirement("What penalty does the Plan provide for missing the deadline?", known) is None
-    assert requirement("Dans quel hôtel s'est tenue la conférence de Bichkek ?", known) is None
-    assert requirement("Quel appui la conférence de Bichkek apportera-t-elle ?", known) is not None
+    assert unmentioned("What penalty does the conference set for missing the deadline?", known) == "penalty"
+    assert unmentioned("Dans quel hôtel s'est tenue la conférence de Bichkek ?", known) == "hôtel"
+    assert unmentioned("Quel appui la conférence de Bichkek apportera-t-elle ?", known) is None
     # known to the documents, the focus may be said in other words by the paragraph that answers
-    meets = requirement("Quel temps fait-il à Bichkek ?", known)
-    assert meets is not None and meets("la conférence de Bichkek")
+    assert unmentioned("Quel temps fait-il à Bichkek ?", known) is None
 
 
 def test_an_english_word_the_glossary_lacks_is_not_read_as_french() -> None:
     # "fine" is not the French "fin" (an end), which the documents use; "services" is written alike
     knows_fin = KNOWN | {"fin"}
-    assert requirement("What fine does the conference set?", knows_fin.__contains__, None, uses_word) is None
-    assert requirement("For which services does the conference provide support?", known, None, uses_word) is not None
+    assert unmentioned("What fine does the conference set?", knows_fin.__contains__, None, uses_word) == "fine"
+    assert unmentioned("For which services does the conference provide support?", known, None, uses_word) is None
     # without the documents' words, an untranslated English word is read as French
-    assert focus_stems("Which airline carried them?", "en") == [set(tokenize(["airline"])[0])]
+    assert question_focus("Which airline carried them?", "en")[0].stems == set(tokenize(["airline"])[0])
 
 
 def test_a_class_noun_asks_nothing_of_the_documents_words() -> None:
-    assert requirement("Avant quelle échéance les États devaient-ils devenir parties ?", known) is not None
-    assert requirement("Dans quels secteurs la conférence apportera-t-elle un appui ?", known) is not None
+    assert unmentioned("Avant quelle échéance les États devaient-ils devenir parties ?", known) is None
+    assert unmentioned("Dans quels secteurs la conférence apportera-t-elle un appui ?", known) is None
 
 
 def test_the_focus_is_the_last_turn_s() -> None:
     merged = "Quel appui la conférence de Bichkek apportera-t-elle ? Et dans quel hôtel ?"
-    assert requirement(merged, known, last_turn="Quel appui apportera-t-elle ?") is not None
-    assert requirement(merged, known, last_turn="Et dans quel hôtel ?") is None
+    assert unmentioned(merged, known, last_turn="Quel appui apportera-t-elle ?") is None
+    assert unmentioned(merged, known, last_turn="Et dans quel hôtel ?") == "hôtel"
