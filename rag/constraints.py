@@ -3,13 +3,14 @@
 Two kinds of requirement, both checked by rule (no language model):
 
 - **the kind of answer**: "combien / how many" needs a quantity (a year, a date or a
-  document symbol is not one), "quand / when" a date, "quel pays / which country" the
-  name of a State;
+  document symbol is not one), "quand / when" a date, "how long" a duration, "quel pays /
+  which country" the name of a State, "qui présidait / who was the Secretary-General" a
+  person named;
 - **the specifics the question names**: a year ("en 2004"), an ordinal ("le troisième
   atelier"), a proper name ("la Fédération de Russie") or the focus of its interrogative
   ("Quelle **peine**…", ``rag.focus``). A paragraph that does not contain the year or the
-  ordinal, with its citation, does not answer; a name or a focus the whole corpus never
-  uses means the documents do not speak of it.
+  ordinal, with its citation, does not answer (``requirement``); a name or a focus the
+  whole corpus never uses means the documents do not speak of it (``unmentioned``).
 
 The focus is checked against the whole corpus, not against each paragraph: a paragraph
 that answers often says it in other words ("Quelle attaque…" → "l'attentat perpétré
