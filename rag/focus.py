@@ -117,7 +117,9 @@ def _phrase(words: list[str], language: str) -> list[str]:
         if _ends_phrase(word, language):
             break
         run.append(word)
-    head = run[0] if language == "fr" else run[-1] if run else ""
+    if not run:
+        return []
+    head = run[0] if language == "fr" else run[-1]
     classes = _class_nouns(language)
     return [] if fold(head) in classes else [word for word in run if fold(word) not in classes]
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from rag.constraints import unmentioned
 from rag.focus import question_focus
@@ -45,6 +47,7 @@ def uses_word(word: str) -> bool:
         ("Dans quelle ville et à quelles dates s'est tenu le Congrès ?", "fr", []),
         ("Which country proposed the declaration?", "en", []),
         ("Qui a signé la lettre ?", "fr", []),  # no interrogative adjective: no focus
+        ("Quelle a été la réponse ?", "fr", []),  # a verb right after the interrogative
         ("How does the declaration describe the ways in which crime harms stability?", "en", []),  # relative
     ],
 )
@@ -78,3 +81,10 @@ def test_the_focus_is_the_last_turn_s() -> None:
     merged = "Quel appui la conférence de Bichkek apportera-t-elle ? Et dans quel hôtel ?"
     assert unmentioned(merged, known, last_turn="Quel appui apportera-t-elle ?") is None
     assert unmentioned(merged, known, last_turn="Et dans quel hôtel ?") == "hôtel"
+
+
+@given(st.text(max_size=200), st.sampled_from(["fr", "en"]))
+def test_any_text_has_a_focus_or_none(text: str, language: str) -> None:
+    for focus in question_focus(f"Quel {text} ?" if language == "fr" else f"Which {text}?", language, uses_word):
+        assert focus.words and focus.stems
+    question_focus(text, language)
