@@ -68,12 +68,33 @@ def glossary_terms(question: str) -> tuple[list[str], list[str]]:
         if pattern.search(text):
             found.append(french)
             text = pattern.sub(" ", text)
-    rest = [
-        word
-        for word in re.findall(r"[\w'/-]+", text)
-        if word not in _ENGLISH and word not in _ENGLISH_QUESTION_WORDS and word not in STOPWORDS_EN_PLUS
-    ]
+    rest = []
+    for word in re.findall(r"[\w'/-]+", text):
+        if word in _ENGLISH or word in _ENGLISH_QUESTION_WORDS or word in STOPWORDS_EN_PLUS:
+            continue
+        french = next((_words()[form] for form in _number_forms(word) if form in _words()), None)
+        if french:  # the glossary has the word in the other number ("representative" / "representatives")
+            found.append(french)
+        else:
+            rest.append(word)
     return found, rest
+
+
+@cache
+def _words() -> dict[str, str]:
+    """The glossary's one-word English terms and their French equivalents."""
+    return {en: fr for en, fr in _glossary_entries() if " " not in en}
+
+
+def _number_forms(word: str) -> list[str]:
+    """The plural or singular forms an English noun may take in the glossary."""
+    if word.endswith("ies"):
+        return [word[:-3] + "y"]
+    if word.endswith("es"):
+        return [word[:-2], word[:-1]]
+    if word.endswith("s"):
+        return [word[:-1]]
+    return [word[:-1] + "ies", word + "s", word + "es"] if word.endswith("y") else [word + "s", word + "es"]
 
 
 def to_french_terms(question: str) -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from rag.language import detect_language, glossary_french_words, to_french_terms
+from rag.language import detect_language, glossary_french_words, glossary_terms, to_french_terms
 
 
 def test_detect_language() -> None:
@@ -28,3 +28,10 @@ def test_names_the_glossary_does_not_know_are_kept() -> None:
 def test_the_glossary_french_vocabulary_is_institutions_not_people() -> None:
     assert {"nations", "unies", "conseil"} <= glossary_french_words()
     assert "pamir" not in glossary_french_words()
+
+
+def test_a_glossary_term_is_found_in_the_other_number() -> None:
+    # the glossary has "representatives" and "problems"; "representative" and "problem" find them
+    assert glossary_terms("Which representative?") == (["représentants"], [])
+    assert glossary_terms("What problem?")[0] == ["problème"]
+    assert glossary_terms("Which entity?") == (["entités"], [])  # "entities"
