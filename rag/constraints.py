@@ -223,6 +223,23 @@ def unmentioned(
     return None
 
 
+def unaddressed(question: str, paragraphs: list[str], uses_word: Callable[[str], bool] | None = None) -> str | None:
+    """The focus of the question (``rag.focus``) when none of the paragraphs found speaks of it, in
+    the question's words or in a word the glossary gives for it ("attaque" or "attentat"); ``None``
+    when they all do, or when the question has no focus.
+
+    Args:
+        question: the user's last turn, French or English.
+        paragraphs: the texts retrieved to answer it (with their citations).
+        uses_word: as for ``unmentioned``.
+    """
+    words = [set(tokens) for tokens in tokenize(paragraphs)] if paragraphs else []
+    for focus in question_focus(question, detect_language(question), uses_word):
+        if not any(focus.alternatives & found for found in words):
+            return focus.words
+    return None
+
+
 def requirement(question: str) -> Callable[[str], bool]:
     """A test of whether a paragraph (its text and citation) can answer the question: it must
     contain one of the years the question names (a question may compare documents of two

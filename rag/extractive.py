@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from rag.answer import Answer, Citation
-from rag.constraints import answers_the_type, asks_countries, countries_named, requirement, unmentioned
+from rag.constraints import answers_the_type, asks_countries, countries_named, requirement, unaddressed, unmentioned
 from rag.index import Entry
 from rag.language import to_french_terms
 from rag.lexical import tokenize
@@ -50,6 +50,10 @@ ABSTAIN = {
 UNMENTIONED = {
     "fr": "Aucun des documents ne parle de « {} ».",
     "en": "None of the documents speaks of “{}”.",
+}
+UNADDRESSED = {
+    "fr": "Aucun des paragraphes trouvés ne parle de « {} ».",
+    "en": "None of the paragraphs found speaks of “{}”.",
 }
 INTRO = {
     "fr": "Voici ce que disent les documents :",
@@ -183,13 +187,17 @@ def extractive_answer(
     if missing:  # it names something the documents never mention
         return _abstain(question, language, missing)
     meets = requirement(question)
+    texts = [f"{hit.entry.text} {hit.entry.citation} {hit.entry.doc_title} {hit.entry.doc_date or ''}" for hit in hits]
+    missing = unaddressed(asked, texts, vocabulary.uses_word)
+    if missing:  # the paragraphs found do not speak of what it asks about
+        return _abstain(question, language, missing, UNADDRESSED)
 
     def mass(terms: frozenset[str]) -> float:
         return _mass(terms, vocabulary, own)
 
     candidates = []
     for rank, hit in enumerate(hits):
-        if meets(f"{hit.entry.text} {hit.entry.citation} {hit.entry.doc_title} {hit.entry.doc_date or ''}"):
+        if meets(texts[rank]):
             candidates += _candidates(asked, found.terms, rank, hit, mass, vocabulary.average)
     candidates.sort(key=lambda candidate: -candidate.score)
     # Only the best sentences count; a "when" or "how many" question needs a date or a number in them.
@@ -235,9 +243,9 @@ def _candidates(
     return found
 
 
-def _abstain(question: str, language: str, missing: str | None = None) -> Answer:
-    """The answer that the documents do not answer, saying what they never mention when that is why."""
-    text = f"{ABSTAIN[language]} {UNMENTIONED[language].format(missing)}" if missing else ABSTAIN[language]
+def _abstain(question: str, language: str, missing: str | None = None, reason: dict[str, str] = UNMENTIONED) -> Answer:
+    """The answer that the documents do not answer, saying what they do not speak of when that is why."""
+    text = f"{ABSTAIN[language]} {reason[language].format(missing)}" if missing else ABSTAIN[language]
     return Answer(text=text, abstained=True, language=language, standalone_question=question)
 
 

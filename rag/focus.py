@@ -27,7 +27,7 @@ from functools import cache
 
 from bm25s.stopwords import STOPWORDS_EN_PLUS, STOPWORDS_FRENCH
 
-from rag.language import glossary_terms
+from rag.language import french_equivalents, glossary_terms
 from rag.lexical import tokenize
 from rag.textfix import fold
 
@@ -152,6 +152,8 @@ class Focus:
 
     words: str
     stems: frozenset[str]
+    # the stems with those of the words the glossary gives as equivalents ("attaque": attentat)
+    alternatives: frozenset[str] = frozenset()
 
 
 def question_focus(question: str, language: str, uses_word: Callable[[str], bool] | None = None) -> list[Focus]:
@@ -171,8 +173,25 @@ def question_focus(question: str, language: str, uses_word: Callable[[str], bool
     for run in _phrases(question, language):
         stems = frozenset(tokenize([" ".join(run)])[0]) if language == "fr" else _english_focus(run, uses_word)
         if stems:
-            found.append(Focus(" ".join(run), stems))
+            found.append(Focus(" ".join(run), stems, _alternatives(stems)))
     return found
+
+
+@cache
+def _equivalent_stems() -> dict[str, frozenset[str]]:
+    """For each stem of the glossary's French side, the stems of the words given for the same English term."""
+    equivalents: dict[str, set[str]] = {}
+    for words in french_equivalents():
+        stems = set(tokenize([" ".join(words)])[0])
+        for stem in stems:
+            equivalents.setdefault(stem, set()).update(stems)
+    return {stem: frozenset(others) for stem, others in equivalents.items()}
+
+
+def _alternatives(stems: frozenset[str]) -> frozenset[str]:
+    """The stems with those of the words the glossary gives as their equivalents."""
+    equivalents = _equivalent_stems()
+    return stems.union(*(equivalents.get(stem, frozenset()) for stem in stems))
 
 
 def _english_focus(run: list[str], uses_word: Callable[[str], bool] | None) -> frozenset[str]:

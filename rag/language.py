@@ -6,7 +6,7 @@ import re
 from functools import cache
 from importlib import resources
 
-from bm25s.stopwords import STOPWORDS_EN_PLUS
+from bm25s.stopwords import STOPWORDS_EN_PLUS, STOPWORDS_FRENCH
 
 _ENGLISH = set(
     "the of and to in is are was were what which who whom whose when where why how does do did "
@@ -54,6 +54,16 @@ def glossary_french_words() -> frozenset[str]:
     """The words of the glossary's French side, lowercased: the documents' vocabulary of
     institutions, instruments, places and general terms (not the names of people)."""
     return frozenset(word.lower() for _, french in _glossary_entries() for word in re.findall(r"[\w’'-]+", french))
+
+
+@cache
+def french_equivalents() -> list[frozenset[str]]:
+    """The French words the glossary gives for each one-word English term when they are words, not
+    a phrase ("attack": attaques, attentat, attentats; not "timely": en temps voulu): words the
+    documents may use for the same thing."""
+    entries = _glossary_entries()
+    groups = (set(re.findall(r"[\w’'-]+", french.lower())) for english, french in entries if " " not in english)
+    return [frozenset(words) for words in groups if len(words) > 1 and words.isdisjoint(STOPWORDS_FRENCH)]
 
 
 def glossary_terms(question: str) -> tuple[list[str], list[str]]:

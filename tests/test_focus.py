@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from rag.constraints import unmentioned
+from rag.constraints import unaddressed, unmentioned
 from rag.focus import question_focus
 from rag.lexical import tokenize
 from rag.textfix import fold
@@ -81,6 +81,18 @@ def test_the_focus_is_the_last_turn_s() -> None:
     merged = "Quel appui la conférence de Bichkek apportera-t-elle ? Et dans quel hôtel ?"
     assert unmentioned(merged, known, last_turn="Quel appui apportera-t-elle ?") is None
     assert unmentioned(merged, known, last_turn="Et dans quel hôtel ?") == "hôtel"
+
+
+def test_the_paragraphs_found_must_speak_of_the_focus() -> None:
+    found = ["La conférence de Bichkek apportera un appui pratique.", "L'attentat perpétré contre le siège."]
+    # the corpus uses "temps" ("en même temps"), but not the paragraphs that speak of Bichkek
+    assert unaddressed("Quel temps fait-il à Bichkek ?", found) == "temps"
+    assert unaddressed("What budget does the Bichkek conference have?", found) == "budget"
+    assert unaddressed("Quel appui la conférence apportera-t-elle ?", found) is None
+    # in a word the glossary gives for the same thing: "soutien" or "appui", "attaque" or "attentat"
+    assert unaddressed("Quel soutien la conférence apportera-t-elle ?", found) is None
+    assert unaddressed("Quelle attaque le texte condamne-t-il ?", found) is None
+    assert unaddressed("Qui a signé la lettre ?", found) is None  # no focus: nothing to check
 
 
 @given(st.text(max_size=200), st.sampled_from(["fr", "en"]))
