@@ -4,8 +4,8 @@ Two kinds of requirement, both checked by rule (no language model):
 
 - **the kind of answer**: "combien / how many" needs a quantity (a year, a date or a
   document symbol is not one), "quand / when" a date, "how long" a duration, "quel pays /
-  which country" the name of a State, "qui présidait / who was the Secretary-General" a
-  person named;
+  which country" the name of a State, "quelle ville / which city" a place ("à Vienne"),
+  "qui présidait / who was the Secretary-General" a person named;
 - **the specifics the question names**: a year ("en 2004"), an ordinal ("le troisième
   atelier"), a proper name ("la Fédération de Russie") or the focus of its interrogative
   ("Quelle **peine**…", ``rag.focus``). A paragraph that does not contain the year or the
@@ -63,6 +63,9 @@ _ASKS_COUNTRIES = re.compile(
     r"what (?:countr(?:y|ies)|states?|delegations?))\b",
     re.I,
 )
+_ASKS_CITY = re.compile(r"\b(quelles? villes?|(?:which|what) (?:city|cities|town|towns))\b", re.I)
+# A place said as the documents say where something is held: "à Bucarest", "au Cap", "à New York".
+_PLACE_NAMED = re.compile(r"\b(?:à|au)\s+[A-ZÀ-Ý][\w’'-]+")
 _ROLES_FR = (
     r"(?:\w+\s+)?(?:ministre|président|présidente|secrétaire|ambassadeur|ambassadrice|représentant|représentante|"
     r"directeur|directrice|chef|signataire)"
@@ -158,12 +161,15 @@ def answers_the_type(question: str, sentence: str) -> bool:
 
     A "how long" question needs a duration (or the dates of its start and end), a "how many"
     question a quantity, a "when" question a date, neither already in the question; a "which
-    country" question needs the name of a State, a "who chaired" one a person. Other questions: yes.
+    country" question needs the name of a State, a "who chaired" one a person, a "which city" one a
+    place ("à Vienne", "au Cap"). Other questions: yes.
     """
     if _EXPECTS_DURATION.search(question):
         return bool(_DURATION.search(sentence))
     if asks_person(question):  # before the date: "Who was the Secretary-General when…"
         return persons_named(sentence)
+    if _ASKS_CITY.search(question) and not _PLACE_NAMED.search(sentence):
+        return False
     if _EXPECTS_DATE.search(question):
         asked = set(re.findall(r"\d+", question))
         return any(not set(re.findall(r"\d+", m.group(0))) <= asked for m in _DATE.finditer(sentence))

@@ -30,6 +30,9 @@ def test_the_kind_of_answer() -> None:
     assert answers_the_type("Which countries adopted it?", "La Géorgie et l’Arménie ont adopté")
     assert not answers_the_type("Quel pays l’a proposée ?", "Les États participants ont adopté")
     assert answers_the_type("Que demande la déclaration ?", "Nous demandons")
+    assert answers_the_type("Dans quelle ville s'est tenu le Congrès ?", "le Congrès tenu à Vienne du 10 au 17 avril")
+    assert answers_the_type("In which city was it adopted?", "réunion d’experts tenue au Cap (Afrique du Sud)")
+    assert not answers_the_type("In which city was it adopted?", "Nous, Ministres des affaires étrangères de l’OSCE")
 
 
 def test_specifics_named_by_the_question() -> None:
