@@ -42,6 +42,8 @@ _RANK_PENALTY = 0.3  # a sentence's score is divided by 1 + 0.3 × its paragraph
 _EARLIER_TURNS = 0.25  # in a follow-up, a word of the earlier turns only counts a quarter
 _LABELLED_WORDS = 4  # a label heads a paragraph of at least four words after it
 _LEAD_LABEL = re.compile(r"^(?:[^:.;«»]{2,100}? : )+")
+# A paragraph that opens with one of these goes on with the one before it ("De plus, le Gouvernement…").
+_CONTINUES = re.compile(r"^(?:De plus|En outre|Par ailleurs|De même|En particulier|Furthermore|Moreover|In addition)\b")
 
 ABSTAIN = {
     "fr": "Les documents disponibles ne permettent pas de répondre à cette question.",
@@ -215,8 +217,27 @@ def extractive_answer(
         if candidate.matched - covered or (same_topic and all(candidate.rank != c.rank for c in chosen)):
             chosen.append(candidate)
             covered |= candidate.matched
+    chosen += _continuations(chosen, hits)
     chosen.sort(key=lambda c: (c.rank, hits[c.rank].entry.text.find(c.sentence)))
     return _quote([(c.rank, c.sentence) for c in chosen], hits, language, question)
+
+
+def _continuations(chosen: list[Candidate], hits: list[Hit]) -> list[Candidate]:
+    """The first sentence of each retrieved paragraph that goes on with a quoted one: it follows it in
+    the same section and opens with "De plus", "En outre"… (what the statement adds)."""
+    quoted = [hits[c.rank].entry for c in chosen]
+    found = []
+    for rank, hit in enumerate(hits):
+        entry = hit.entry
+        if rank in {c.rank for c in chosen} or not _CONTINUES.match(entry.text):
+            continue
+        if any(
+            (before.doc_id, before.section) == (entry.doc_id, entry.section)
+            and 0 < entry.lines[0] - before.lines[1] <= 2
+            for before in quoted
+        ):
+            found.append(Candidate(0.0, rank, sentences(entry.text)[0], frozenset(), frozenset()))
+    return found
 
 
 def _candidates(

@@ -169,3 +169,16 @@ def test_an_abstention_says_what_the_documents_never_mention(assistant: Assistan
     assert answer.text.endswith("Aucun des documents ne parle de « hôtel ».")
     answer = assistant.ask("What penalty does the Plan of Action provide for missing the deadline?")
     assert answer.abstained and "“penalty”" in answer.text
+
+
+def test_a_paragraph_that_goes_on_with_a_quoted_one_is_quoted_too(assistant: Assistant) -> None:
+    # "De plus, le Gouvernement arménien remettra…" (alinéa 2) adds to what alinéa 1 says
+    answer = assistant.ask("Quels documents le Gouvernement arménien s'engage-t-il à transmettre à l'ONUDC ?")
+    assert "projets de lois antiterroristes" in answer.text
+    assert "plan national de lutte contre la corruption" in answer.text
+    assert_citations_resolve(answer, assistant)
+
+
+def test_which_city_needs_a_place(assistant: Assistant) -> None:
+    answer = assistant.ask("In which city did the OSCE ministers adopt the declaration on organized crime?")
+    assert answer.abstained and answer.citations == []
