@@ -121,7 +121,13 @@ class Assistant:
         try:
             hits, standalone = self._retrieve(question, history or [], docs, k or self.settings.k)
             extracted = extractive_answer(
-                standalone, language, hits, self.vocabulary, self.settings.abstain_below, last_turn=question
+                standalone,
+                language,
+                hits,
+                self.vocabulary,
+                self.settings.abstain_below,
+                last_turn=question,
+                notes_of=self.index.notes_called,
             )
         except RagIndexError as error:
             yield Answer(text=str(error), abstained=True, notice="no_index", language=language)

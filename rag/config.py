@@ -10,7 +10,7 @@ from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 # Bump when the way documents are cut or embedded changes: old indexes are then not reused.
-CHUNKING_VERSION = "paragraphs-v3"
+CHUNKING_VERSION = "paragraphs-v4"
 
 
 class Settings(BaseSettings):

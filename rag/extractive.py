@@ -43,6 +43,12 @@ _EARLIER_TURNS = 0.25  # in a follow-up, a word of the earlier turns only counts
 _LABELLED_WORDS = 4  # a label heads a paragraph of at least four words after it
 _LEAD_LABEL = re.compile(r"^(?:[^:.;«»]{2,100}? : )+")
 # A paragraph that opens with one of these goes on with the one before it ("De plus, le Gouvernement…").
+# A question about a reference is answered by the footnote the quoted paragraph calls ("Sous quelle cote…").
+_ASKS_REFERENCE = re.compile(
+    r"\b(?:notes?|footnotes?|renvoi\w*|renvoie\w*|cotes?|symboles?|symbols?|références?|references?|"
+    r"publiée?s?|published|publication|numéro de vente|sales number)\b",
+    re.IGNORECASE,
+)
 _CONTINUES = re.compile(r"^(?:De plus|En outre|Par ailleurs|De même|En particulier|Furthermore|Moreover|In addition)\b")
 
 ABSTAIN = {
@@ -164,6 +170,7 @@ def extractive_answer(
     vocabulary: Vocabulary,
     abstain_below: float,
     last_turn: str | None = None,
+    notes_of: Callable[[Entry], list[Entry]] | None = None,
 ) -> Answer:
     """Quote the sentences that answer the question, or abstain.
 
@@ -175,6 +182,8 @@ def extractive_answer(
         abstain_below: minimum support to answer.
         last_turn: the user's last turn, when ``question`` merges it with earlier ones: the
             kind of answer wanted (a date, a number, States) is the last turn's.
+        notes_of: the footnotes an indexed paragraph calls; a note is quoted after the paragraph
+            that calls it when the question asks for a reference or shares a telling word with it.
     """
     asked = last_turn or question
     # a follow-up is answered by what it asks itself ("Et sur les mouvements de terroristes ?"), in the
@@ -218,6 +227,9 @@ def extractive_answer(
             chosen.append(candidate)
             covered |= candidate.matched
     chosen += _continuations(chosen, hits)
+    if notes_of is not None:
+        hits, notes = _called_notes(asked, found.terms, chosen, hits, notes_of, vocabulary)
+        chosen += notes
     chosen.sort(key=lambda c: (c.rank, hits[c.rank].entry.text.find(c.sentence)))
     return _quote([(c.rank, c.sentence) for c in chosen], hits, language, question)
 
@@ -238,6 +250,30 @@ def _continuations(chosen: list[Candidate], hits: list[Hit]) -> list[Candidate]:
         ):
             found.append(Candidate(0.0, rank, sentences(entry.text)[0], frozenset(), frozenset()))
     return found
+
+
+def _called_notes(
+    question: str,
+    terms: frozenset[str],
+    chosen: list[Candidate],
+    hits: list[Hit],
+    notes_of: Callable[[Entry], list[Entry]],
+    vocabulary: Vocabulary,
+) -> tuple[list[Hit], list[Candidate]]:
+    """The footnotes the quoted paragraphs call, when the question asks for a reference ("Sous quelle
+    cote…", "À quel document renvoie la note…") or shares a word rarer than average with the note:
+    the hits with those notes added after them, and a candidate quoting each note whole."""
+    wants_reference = bool(_ASKS_REFERENCE.search(question))
+    quoted = {hits[c.rank].entry.para_id for c in chosen}
+    added: list[Hit] = []
+    for rank in dict.fromkeys(c.rank for c in chosen):
+        for note in notes_of(hits[rank].entry):
+            telling = {t for t in terms & set(tokenize([note.text])[0]) if vocabulary.weight(t) > vocabulary.average}
+            if note.para_id not in quoted and (wants_reference or telling):
+                quoted.add(note.para_id)
+                added.append(Hit(note, 0.0))
+    notes = [Candidate(0.0, len(hits) + i, hit.entry.text, frozenset(), frozenset()) for i, hit in enumerate(added)]
+    return [*hits, *added], notes
 
 
 def _candidates(

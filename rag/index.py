@@ -76,6 +76,7 @@ class Entry:
     citation: str
     text: str
     doc_date: str | None = None  # ISO date of the document, when known
+    notes: tuple[str, ...] = ()  # para_ids of the footnotes the paragraph calls
 
     def metadata(self) -> dict[str, Any]:
         """Flat metadata for Chroma (which takes no None and no tuple)."""
@@ -104,7 +105,9 @@ class Manifest:
     @classmethod
     def read(cls, path: Path) -> Manifest:
         data = json.loads(path.read_text(encoding="utf-8"))
-        entries = tuple(Entry(**{**e, "lines": tuple(e["lines"])}) for e in data.pop("entries"))
+        entries = tuple(
+            Entry(**{**e, "lines": tuple(e["lines"]), "notes": tuple(e.get("notes", ()))}) for e in data.pop("entries")
+        )
         return cls(entries=entries, **data)
 
     def write(self, path: Path) -> None:
@@ -146,6 +149,7 @@ def entries_for(documents: list[Document], settings: Settings) -> list[Entry]:
     entries = []
     for document in documents:
         info = document.info
+        note_ids = {paragraph.label: paragraph.id for paragraph in document.paragraphs if paragraph.kind == "note"}
         for paragraph in document.paragraphs:
             text = passage(paragraph, document, settings.embed_context)
             digest = hashlib.sha256(f"{settings.embedding_model}\n{paragraph.id}\n{text}".encode()).hexdigest()
@@ -167,6 +171,7 @@ def entries_for(documents: list[Document], settings: Settings) -> list[Entry]:
                     citation=paragraph.citation,
                     text=paragraph.text,
                     doc_date=info.date,
+                    notes=tuple(note_ids[f"note {n}"] for n in paragraph.notes if f"note {n}" in note_ids),
                 )
             )
     return entries

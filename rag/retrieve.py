@@ -57,6 +57,11 @@ class ParagraphIndex:
         self.position = {entry.chroma_id: i for i, entry in enumerate(self.manifest.entries)}
         self._collection = collection(chroma_client(settings), self.manifest.name)
         self.names = DocumentNames(self.manifest.entries)
+        self.by_id = {entry.para_id: entry for entry in self.manifest.entries}
+
+    def notes_called(self, entry: Entry) -> list[Entry]:
+        """The footnotes a paragraph calls ("…dont la Déclaration de Vienne est le fruit³")."""
+        return [self.by_id[para_id] for para_id in entry.notes if para_id in self.by_id]
 
     @cached_property
     def embeddings(self):

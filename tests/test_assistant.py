@@ -182,3 +182,11 @@ def test_a_paragraph_that_goes_on_with_a_quoted_one_is_quoted_too(assistant: Ass
 def test_which_city_needs_a_place(assistant: Assistant) -> None:
     answer = assistant.ask("In which city did the OSCE ministers adopt the declaration on organized crime?")
     assert answer.abstained and answer.citations == []
+
+
+def test_a_question_about_a_reference_gets_the_footnote_the_paragraph_calls(assistant: Assistant) -> None:
+    # "…dont la Déclaration de Vienne du 12 mars 2004 est le fruit³" — note 3: "S/2004/276, annexe."
+    answer = assistant.ask("Sous quelle cote a été publiée la Déclaration de Vienne du 12 mars 2004 ?")
+    assert "S/2004/276" in answer.text
+    assert [c.paragraph for c in answer.citations][-1] == "note 3"
+    assert_citations_resolve(answer, assistant)

@@ -135,3 +135,13 @@ def test_cli_retrieve_without_index_is_a_clear_error(corpus_copy: Path, capsys: 
 
     assert main(["retrieve", "terrorisme"]) == 1
     assert "Run `rag index`" in capsys.readouterr().err
+
+
+def test_an_entry_knows_the_footnotes_it_calls(corpus_copy: Path) -> None:
+    build_index(Settings())
+    entries = {entry.para_id: entry for entry in read_manifest(Settings()).entries}
+    resolution = "2004_note_secretariat_projet_resolution_terrorisme"
+    # "…relever les défis du XXIe siècle¹, issue du dixième Congrès…"
+    assert entries[f"{resolution}/preambule/alinea-7"].notes == (f"{resolution}/notes/note-1",)
+    assert entries[f"{resolution}/notes/note-1"].text.startswith("Résolution 55/59")
+    assert entries[f"{resolution}/preambule/alinea-6"].notes == ()
