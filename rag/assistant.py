@@ -127,7 +127,7 @@ class Assistant:
                 self.vocabulary,
                 self.settings.abstain_below,
                 last_turn=question,
-                notes_of=self.index.notes_called,
+                related=self.index,
             )
         except RagIndexError as error:
             yield Answer(text=str(error), abstained=True, notice="no_index", language=language)

@@ -21,6 +21,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
+from typing import Protocol
 
 from rag.answer import Answer, Citation
 from rag.constraints import answers_the_type, asks_countries, countries_named, requirement, unaddressed, unmentioned
@@ -47,6 +48,12 @@ _LEAD_LABEL = re.compile(r"^(?:[^:.;«»]{2,100}? : )+")
 _ASKS_REFERENCE = re.compile(
     r"\b(?:notes?|footnotes?|renvoi\w*|renvoie\w*|cotes?|symboles?|symbols?|références?|references?|"
     r"publiée?s?|published|publication|numéro de vente|sales number)\b",
+    re.IGNORECASE,
+)
+# "Qui l'a transmise ?", "Who sent the letter?": the answer is the signature of the covering letter.
+_ASKS_SENDER = re.compile(
+    r"\bqui\b.*\b(?:transm\w+|envoy\w+|adress\w+|communiqu\w+|sign\w+)|"
+    r"\bwho\b.*\b(?:sent|transmitted|forwarded|submitted|addressed|signed)\b",
     re.IGNORECASE,
 )
 _CONTINUES = re.compile(r"^(?:De plus|En outre|Par ailleurs|De même|En particulier|Furthermore|Moreover|In addition)\b")
@@ -170,7 +177,7 @@ def extractive_answer(
     vocabulary: Vocabulary,
     abstain_below: float,
     last_turn: str | None = None,
-    notes_of: Callable[[Entry], list[Entry]] | None = None,
+    related: Related | None = None,
 ) -> Answer:
     """Quote the sentences that answer the question, or abstain.
 
@@ -182,8 +189,9 @@ def extractive_answer(
         abstain_below: minimum support to answer.
         last_turn: the user's last turn, when ``question`` merges it with earlier ones: the
             kind of answer wanted (a date, a number, States) is the last turn's.
-        notes_of: the footnotes an indexed paragraph calls; a note is quoted after the paragraph
-            that calls it when the question asks for a reference or shares a telling word with it.
+        related: the footnotes an indexed paragraph calls and the signature of its covering letter
+            (the index): a note is quoted after the paragraph that calls it when the question asks
+            for a reference or shares a telling word with it, the signature when it asks who sent it.
     """
     asked = last_turn or question
     # a follow-up is answered by what it asks itself ("Et sur les mouvements de terroristes ?"), in the
@@ -227,9 +235,9 @@ def extractive_answer(
             chosen.append(candidate)
             covered |= candidate.matched
     chosen += _continuations(chosen, hits)
-    if notes_of is not None:
-        hits, notes = _called_notes(asked, found.terms, chosen, hits, notes_of, vocabulary)
-        chosen += notes
+    if related is not None:
+        hits, added = _related_paragraphs(asked, found.terms, chosen, hits, related, vocabulary)
+        chosen += added
     chosen.sort(key=lambda c: (c.rank, hits[c.rank].entry.text.find(c.sentence)))
     return _quote([(c.rank, c.sentence) for c in chosen], hits, language, question)
 
@@ -252,28 +260,44 @@ def _continuations(chosen: list[Candidate], hits: list[Hit]) -> list[Candidate]:
     return found
 
 
-def _called_notes(
+class Related(Protocol):
+    """The paragraphs an indexed paragraph points to (``rag.retrieve.ParagraphIndex`` is one)."""
+
+    def notes_called(self, entry: Entry) -> list[Entry]: ...
+
+    def signatures(self, entry: Entry) -> list[Entry]: ...
+
+
+def _related_paragraphs(
     question: str,
     terms: frozenset[str],
     chosen: list[Candidate],
     hits: list[Hit],
-    notes_of: Callable[[Entry], list[Entry]],
+    related: Related,
     vocabulary: Vocabulary,
 ) -> tuple[list[Hit], list[Candidate]]:
-    """The footnotes the quoted paragraphs call, when the question asks for a reference ("Sous quelle
-    cote…", "À quel document renvoie la note…") or shares a word rarer than average with the note:
-    the hits with those notes added after them, and a candidate quoting each note whole."""
+    """What the quoted paragraphs point to and the question asks for: the footnotes they call, when
+    it asks for a reference ("Sous quelle cote…", "À quel document renvoie la note…") or shares a word
+    rarer than average with the note; the signature of their covering letter, when it asks who sent or
+    signed it ("Qui l'a transmise ?"). Returns the hits with those paragraphs added after them, and a
+    candidate quoting each whole."""
     wants_reference = bool(_ASKS_REFERENCE.search(question))
+    wants_sender = bool(_ASKS_SENDER.search(question))
     quoted = {hits[c.rank].entry.para_id for c in chosen}
     added: list[Hit] = []
     for rank in dict.fromkeys(c.rank for c in chosen):
-        for note in notes_of(hits[rank].entry):
+        for note in related.notes_called(hits[rank].entry):
             telling = {t for t in terms & set(tokenize([note.text])[0]) if vocabulary.weight(t) > vocabulary.average}
             if note.para_id not in quoted and (wants_reference or telling):
                 quoted.add(note.para_id)
                 added.append(Hit(note, 0.0))
-    notes = [Candidate(0.0, len(hits) + i, hit.entry.text, frozenset(), frozenset()) for i, hit in enumerate(added)]
-    return [*hits, *added], notes
+    # the letter of the first quoted paragraph that has one, else of the best paragraph found that has one
+    ranks = [*dict.fromkeys(c.rank for c in chosen), *range(len(hits))]
+    signed = next((s for rank in ranks if (s := related.signatures(hits[rank].entry))), []) if wants_sender else []
+    if signed and not quoted & {signature.para_id for signature in signed}:
+        added.append(Hit(signed[0], 0.0))
+    found = [Candidate(0.0, len(hits) + i, hit.entry.text, frozenset(), frozenset()) for i, hit in enumerate(added)]
+    return [*hits, *added], found
 
 
 def _candidates(

@@ -58,10 +58,18 @@ class ParagraphIndex:
         self._collection = collection(chroma_client(settings), self.manifest.name)
         self.names = DocumentNames(self.manifest.entries)
         self.by_id = {entry.para_id: entry for entry in self.manifest.entries}
+        self._signatures: dict[str, list[Entry]] = {}
+        for entry in self.manifest.entries:
+            if entry.kind == "signature":
+                self._signatures.setdefault(entry.doc_id, []).append(entry)
 
     def notes_called(self, entry: Entry) -> list[Entry]:
         """The footnotes a paragraph calls ("…dont la Déclaration de Vienne est le fruit³")."""
         return [self.by_id[para_id] for para_id in entry.notes if para_id in self.by_id]
+
+    def signatures(self, entry: Entry) -> list[Entry]:
+        """The signature of the letter that covers a paragraph's document (none without a letter)."""
+        return self._signatures.get(entry.doc_id, []) if entry.letter else []
 
     @cached_property
     def embeddings(self):

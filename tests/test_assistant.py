@@ -190,3 +190,12 @@ def test_a_question_about_a_reference_gets_the_footnote_the_paragraph_calls(assi
     assert "S/2004/276" in answer.text
     assert [c.paragraph for c in answer.citations][-1] == "note 3"
     assert_citations_resolve(answer, assistant)
+
+
+def test_who_sent_it_gets_the_signature_of_the_covering_letter(assistant: Assistant) -> None:
+    first = "De quand date la Déclaration de Bucarest sur la coopération internationale contre le terrorisme ?"
+    history = [{"role": "user", "content": first}, {"role": "assistant", "content": assistant.ask(first).text}]
+    answer = assistant.ask("Qui l'a transmise au Secrétaire général ?", history=history)
+    assert "Mihnea Ioan Motoc" in answer.text
+    assert answer.citations[-1].citation == "Lettre de la Roumanie du 29 novembre 2006, signature"
+    assert_citations_resolve(answer, assistant)
