@@ -52,8 +52,8 @@ _ASKS_REFERENCE = re.compile(
 )
 # "Qui l'a transmise ?", "Who sent the letter?": the answer is the signature of the covering letter.
 _ASKS_SENDER = re.compile(
-    r"\bqui\b.*\b(?:transm\w+|envoy\w+|adress\w+|communiqu\w+|sign\w+)|"
-    r"\bwho\b.*\b(?:sent|transmitted|forwarded|submitted|addressed|signed)\b",
+    r"^\W*(?:(?:et|mais)\s+)?(?:par\s+)?qui\b.*\b(?:transm|envoy|adress|communiqu|sign)\w*|"
+    r"^\W*(?:(?:and|but)\s+)?(?:by\s+)?whom?\b.*\b(?:sent|transmitted|forwarded|submitted|addressed|signed)\b",
     re.IGNORECASE,
 )
 _CONTINUES = re.compile(r"^(?:De plus|En outre|Par ailleurs|De même|En particulier|Furthermore|Moreover|In addition)\b")
