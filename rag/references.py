@@ -20,7 +20,7 @@ _ORDINALS = {
     "premier": 1, "première": 1, "first": 1, "deuxième": 2, "second": 2, "seconde": 2, "troisième": 3,
     "third": 3, "quatrième": 4, "fourth": 4, "cinquième": 5, "fifth": 5, "sixième": 6, "sixth": 6,
     "septième": 7, "seventh": 7, "huitième": 8, "eighth": 8, "neuvième": 9, "ninth": 9, "dixième": 10,
-    "tenth": 10,
+    "tenth": 10, "opening": 1,
 }  # fmt: skip
 _NUMBER = r"(\d{1,3}|" + "|".join(_ORDINALS) + r")(?:er|re|e|ème|st|nd|rd|th)?"
 _PARAGRAPH = re.compile(

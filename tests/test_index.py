@@ -53,6 +53,9 @@ def test_paragraph_cited_by_number_comes_first(corpus_copy: Path) -> None:
     build_index(Settings())
     docs = load_retriever(k=3).invoke("Que dit le paragraphe 16 du dispositif du projet de résolution ?")
     assert docs[0].metadata["para_id"] == "2004_note_secretariat_projet_resolution_terrorisme/dispositif/16"
+    # by its rank: "the opening paragraph", "le premier paragraphe"
+    docs = load_retriever(k=3).invoke("How does the opening paragraph of the Bucharest Plan of Action see terrorism?")
+    assert docs[0].metadata["citation"] == "Plan d’action de Bucarest, section I, paragraphe 1"
 
 
 def test_title_of_a_section_is_its_heading(corpus_copy: Path) -> None:
