@@ -68,10 +68,12 @@ _ASKS_CITY = re.compile(r"\b(quelles? villes?|(?:which|what) (?:city|cities|town
 _PLACE_NAMED = re.compile(r"\b(?:à|au)\s+[A-ZÀ-Ý][\w’'-]+")
 _ROLES_FR = (
     r"(?:\w+\s+)?(?:ministre|président|présidente|secrétaire|ambassadeur|ambassadrice|représentant|représentante|"
-    r"directeur|directrice|chef|signataire)"
+    r"directeur|directrice|chef|signataire|commissaire|coordonnateur|coordonnatrice|rapporteur|rapporteuse|envoyé|"
+    r"envoyée|porte-parole|procureur|juge|gouverneur|maire)"
 )
 _ROLES_EN = (
-    r"(?:\w+\s+){0,2}(?:minister|president|chair\w*|secretary|ambassador|representative|director|head|signatory)"
+    r"(?:\w+\s+){0,2}(?:minister|president|chair\w*|secretary|ambassador|representative|director|head|signatory|"
+    r"commissioner|coordinator|rapporteur|envoy|spokesperson|prosecutor|judge|governor|mayor)"
 )
 _ASKS_PERSON = re.compile(
     rf"\b(?:qui\s+(?:présid\w+|a\s+présidé|dirige\w*|a\s+dirigé|a\s+signé|sign\w+|"

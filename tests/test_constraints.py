@@ -69,6 +69,10 @@ def test_a_question_about_a_person_needs_a_person_named() -> None:
         "Lettre datée du 12 avril 2004, adressée au Secrétaire général par le Représentant permanent de la Turquie "
         "auprès de l’Organisation des Nations Unies",
     )
+    # the holder of an office is a person, whatever the office
+    high_commissioner = "Haut Commissaire pour les minorités nationales : Il continuera à soutenir les États"
+    assert not answers_the_type("Qui est le Haut Commissaire pour les minorités nationales ?", high_commissioner)
+    assert not answers_the_type("Who was the High Commissioner on National Minorities?", high_commissioner)
     # "who" questions answered by an organ are not questions about a person
     assert answers_the_type("Qui a organisé l’atelier ?", "organisé par l’ONUDC et l’OSCE")
 
