@@ -29,7 +29,7 @@ from collections.abc import Callable
 from functools import cache
 from importlib import resources
 
-from rag.focus import question_focus
+from rag.focus import question_focus, yes_no_topic
 from rag.language import detect_language, glossary_french_words, proper_names, to_french_terms
 from rag.lexical import tokenize
 
@@ -225,7 +225,8 @@ def unmentioned(
         if _unknown(french, known) and _unknown(english, known):
             return name
     asked = last_turn or question
-    for focus in question_focus(asked, detect_language(asked), uses_word):
+    language = detect_language(asked)
+    for focus in question_focus(asked, language, uses_word) + yes_no_topic(asked, language, uses_word):
         if not any(known(stem) for stem in focus.stems):
             return focus.words
     return None

@@ -195,6 +195,59 @@ def _alternatives(stems: frozenset[str]) -> frozenset[str]:
     return stems.union(*(equivalents.get(stem, frozenset()) for stem in stems))
 
 
+# A yes/no question: "La Déclaration **parle-t-elle** du changement climatique ?", "Est-ce que…",
+# "Does the Declaration **mention** cybercrime?". What follows the verb is what it asks about.
+_FRENCH_YES_NO = re.compile(
+    r"^(?:(?!\b(?:quel\w*|qui|que|qu['’]|quoi|où|quand|comment|pourquoi|combien|lequel|laquelle|lesquel\w*)\b)"
+    r"[^?])*?\b[\w’'-]+-(?:t-)?(?:il|elle|ils|elles|on)\b(?P<rest>[^?]*)"
+    r"|^\s*est-ce\s+qu(?:e\s+|['’])(?P<said>[^?]*)",
+    re.IGNORECASE,
+)
+_ENGLISH_YES_NO = re.compile(
+    r"^\s*(?:does|do|did|is|are|was|were|has|have|can|will|would|could)\b.*?\b(?:mentions?|address(?:es)?|"
+    r"covers?|discuss(?:es)?|deals? with|refers? to|includes?|contains?|provides? for|sets? up|establish(?:es)?|"
+    r"creates?|imposes?|calls? for|speaks? (?:of|about)|talks? about|say anything about|envisages?)\b"
+    r"(?P<rest>[^?]*)",
+    re.IGNORECASE,
+)
+_DETERMINERS = frozenset(
+    "le la les l' un une des du de d' au aux à en sa son ses leur leurs ce cet cette ces tout toute tous toutes".split()
+)
+_ADJECTIVE_ENDINGS = (
+    "ique", "iques", "aire", "aires", "el", "elle", "els", "elles", "al", "ale", "aux", "ales", "if", "ive",
+    "ifs", "ives", "eux", "euse", "euses", "ien", "ienne", "iens", "iennes", "iste", "istes", "able", "ables",
+    "ible", "ibles",
+)  # fmt: skip
+
+
+def yes_no_topic(question: str, language: str, uses_word: Callable[[str], bool] | None = None) -> list[Focus]:
+    """The words a yes/no question asks about, each as a focus: in French the nouns after its verb (a
+    word after a determiner or a preposition, and an adjective after it: "du **changement climatique**",
+    "à l'**unanimité**"); in English the words after "mention", "address", "set up"… ("Does the
+    Declaration mention **cybercrime**?"). None for a question that is not a yes/no one."""
+    if language == "en":
+        match = _ENGLISH_YES_NO.search(question)
+        words = re.findall(r"[\w-]+", match.group("rest")) if match else []
+        stems = [(word, _english_focus([word], uses_word)) for word in words if word.lower() not in _ENDS["en"]]
+        return [Focus(word, found, found) for word, found in stems if found]
+    match = _FRENCH_YES_NO.search(question.replace("’", "'"))
+    if not match:
+        return []
+    words = re.findall(r"[\w-]+'?", match.group("rest") or match.group("said"))
+    nouns = []
+    for before, word in zip(["", *words], words, strict=False):
+        lowered = word.lower()
+        if lowered in _ENDS["fr"] or lowered.endswith("'"):
+            continue
+        # "de créer", "à réformer": a verb, not a noun
+        infinitive = before.lower() in {"à", "de", "d'"} and lowered.endswith(("er", "ir", "re"))
+        after_determiner = before.lower() in _DETERMINERS and not infinitive
+        adjective = bool(nouns) and nouns[-1] == before and lowered.endswith(_ADJECTIVE_ENDINGS)
+        if after_determiner or adjective:
+            nouns.append(word)
+    return [Focus(word, stems, stems) for word in nouns if (stems := frozenset(tokenize([word])[0]))]
+
+
 def _english_focus(run: list[str], uses_word: Callable[[str], bool] | None) -> frozenset[str]:
     """French stems of an English focus; a word the glossary does not translate and the documents
     do not use as written stays English ("fine" is not the French "fin"): no French stem stands for it.

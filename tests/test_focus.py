@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from rag.constraints import unaddressed, unmentioned
-from rag.focus import question_focus
+from rag.focus import question_focus, yes_no_topic
 from rag.lexical import tokenize
 from rag.textfix import fold
 
@@ -81,6 +81,29 @@ def test_the_focus_is_the_last_turn_s() -> None:
     merged = "Quel appui la conférence de Bichkek apportera-t-elle ? Et dans quel hôtel ?"
     assert unmentioned(merged, known, last_turn="Quel appui apportera-t-elle ?") is None
     assert unmentioned(merged, known, last_turn="Et dans quel hôtel ?") == "hôtel"
+
+
+@pytest.mark.parametrize(
+    ("question", "language", "expected"),
+    [
+        ("La Déclaration a-t-elle été adoptée à l'unanimité ?", "fr", ["unanimité"]),
+        ("Le projet de résolution parle-t-il du changement climatique ?", "fr", ["changement", "climatique"]),
+        ("Est-ce que la conférence prévoit des amendes ?", "fr", ["conférence", "amendes"]),
+        ("La Géorgie envisage-t-elle de créer un organe ?", "fr", ["organe"]),  # "de créer": a verb
+        ("Does the Declaration mention cybercrime?", "en", ["cybercrime"]),
+        ("Does the Plan of Action set up a compensation fund?", "en", ["compensation", "fund"]),
+        ("Quel appui la conférence apportera-t-elle ?", "fr", []),  # an interrogative: not a yes/no question
+        ("Did Turkey host the seminar?", "en", []),  # no verb that names a topic
+    ],
+)
+def test_the_topic_of_a_yes_no_question(question: str, language: str, expected: list[str]) -> None:
+    assert [focus.words for focus in yes_no_topic(question, language)] == expected
+
+
+def test_a_yes_no_question_about_what_no_document_speaks_of_means_no_answer() -> None:
+    assert unmentioned("La conférence de Bichkek a-t-elle été adoptée à l'unanimité ?", known) == "unanimité"
+    assert unmentioned("Does the conference provide for fines?", known, None, uses_word) == "fines"
+    assert unmentioned("La conférence apportera-t-elle un appui pratique ?", known) is None
 
 
 def test_the_paragraphs_found_must_speak_of_the_focus() -> None:
