@@ -210,6 +210,10 @@ _ENGLISH_YES_NO = re.compile(
     r"(?P<rest>[^?]*)",
     re.IGNORECASE,
 )
+_NUMBER_WORDS = frozenset(
+    "deux trois quatre cinq six sept huit neuf dix onze douze treize quatorze quinze seize vingt trente quarante "
+    "cinquante soixante cent cents mille".split()
+)
 _DETERMINERS = frozenset(
     "le la les l' un une des du de d' au aux à en sa son ses leur leurs ce cet cette ces tout toute tous toutes".split()
 )
@@ -229,7 +233,7 @@ def yes_no_topic(question: str, language: str, uses_word: Callable[[str], bool] 
         match = _ENGLISH_YES_NO.search(question)
         words = re.findall(r"[\w-]+", match.group("rest")) if match else []
         stems = [(word, _english_focus([word], uses_word)) for word in words if word.lower() not in _ENDS["en"]]
-        return [Focus(word, found, found) for word, found in stems if found]
+        return [Focus(word, found, found) for word, found in stems if found and fold(word) not in _class_nouns("en")]
     match = _FRENCH_YES_NO.search(question.replace("’", "'"))
     if not match:
         return []
@@ -237,14 +241,18 @@ def yes_no_topic(question: str, language: str, uses_word: Callable[[str], bool] 
     nouns = []
     for before, word in zip(["", *words], words, strict=False):
         lowered = word.lower()
-        if lowered in _ENDS["fr"] or lowered.endswith("'"):
+        if lowered in _ENDS["fr"] or lowered.endswith("'") or fold(word) in _NUMBER_WORDS or word.isdigit():
             continue
         # "de créer", "à réformer": a verb, not a noun
         infinitive = before.lower() in {"à", "de", "d'"} and lowered.endswith(("er", "ir", "re"))
-        after_determiner = before.lower() in _DETERMINERS and not infinitive
+        # after a determiner, a preposition or a number ("les douze conventions")
+        quantity = fold(before) in _NUMBER_WORDS or before.isdigit()
+        after_determiner = (before.lower() in _DETERMINERS or quantity) and not infinitive
         adjective = bool(nouns) and nouns[-1] == before and lowered.endswith(_ADJECTIVE_ENDINGS)
         if after_determiner or adjective:
             nouns.append(word)
+    # a class noun ("une échéance", "le montant") names the kind of answer, which the documents say otherwise
+    nouns = [word for word in nouns if fold(word) not in _class_nouns("fr")]
     return [Focus(word, stems, stems) for word in nouns if (stems := frozenset(tokenize([word])[0]))]
 
 

@@ -85,6 +85,8 @@ def glossary_terms(question: str) -> tuple[list[str], list[str]]:
         french = next((_words()[form] for form in _number_forms(word) if form in _words()), None)
         if french:  # the glossary has the word in the other number ("representative" / "representatives")
             found.append(french)
+        elif "-" in word and any(part in _words() for part in word.split("-")):  # "UNODC-OSCE"
+            found.extend(_words().get(part, part) for part in word.split("-"))
         else:
             rest.append(word)
     return found, rest

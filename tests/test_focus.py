@@ -89,7 +89,9 @@ def test_the_focus_is_the_last_turn_s() -> None:
         ("La Déclaration a-t-elle été adoptée à l'unanimité ?", "fr", ["unanimité"]),
         ("Le projet de résolution parle-t-il du changement climatique ?", "fr", ["changement", "climatique"]),
         ("Est-ce que la conférence prévoit des amendes ?", "fr", ["conférence", "amendes"]),
-        ("La Géorgie envisage-t-elle de créer un organe ?", "fr", ["organe"]),  # "de créer": a verb
+        ("La Géorgie envisage-t-elle de créer une agence ?", "fr", ["agence"]),  # "de créer": a verb
+        # a class noun or a number names the kind of answer, not what it is about
+        ("Les États se fixent-ils une échéance pour les douze conventions ?", "fr", ["conventions"]),
         ("Does the Declaration mention cybercrime?", "en", ["cybercrime"]),
         ("Does the Plan of Action set up a compensation fund?", "en", ["compensation", "fund"]),
         ("Quel appui la conférence apportera-t-elle ?", "fr", []),  # an interrogative: not a yes/no question

@@ -35,3 +35,8 @@ def test_a_glossary_term_is_found_in_the_other_number() -> None:
     assert glossary_terms("Which representative?") == (["représentants"], [])
     assert glossary_terms("What problem?")[0] == ["problème"]
     assert glossary_terms("Which entity?") == (["entités"], [])  # "entities"
+
+
+def test_a_hyphenated_compound_is_translated_part_by_part() -> None:
+    french, rest = glossary_terms("a joint UNODC-OSCE mission")
+    assert "onudc" in " ".join(french) and "osce" in french and not any("unodc" in word for word in rest)
