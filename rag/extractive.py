@@ -25,8 +25,9 @@ from typing import Protocol
 
 from rag.answer import Answer, Citation
 from rag.constraints import answers_the_type, asks_countries, countries_named, requirement, unaddressed, unmentioned
+from rag.focus import is_yes_no
 from rag.index import Entry
-from rag.language import to_french_terms
+from rag.language import detect_language, to_french_terms
 from rag.lexical import tokenize
 from rag.retrieve import Hit
 from rag.textfix import fold
@@ -205,7 +206,8 @@ def extractive_answer(
     missing = unmentioned(question, vocabulary.knows, last_turn=asked, uses_word=vocabulary.uses_word)
     if missing:  # it names something the documents never mention
         return _abstain(question, language, missing)
-    meets = requirement(question)
+    # a yes/no question's year or ordinal is a claim to check, not a filter ("…scheduled for 2002?")
+    meets = requirement(question) if not is_yes_no(asked, detect_language(asked)) else lambda text: True
     texts = [f"{hit.entry.text} {hit.entry.citation} {hit.entry.doc_title} {hit.entry.doc_date or ''}" for hit in hits]
     missing = unaddressed(asked, texts, vocabulary.uses_word)
     if missing:  # the paragraphs found do not speak of what it asks about

@@ -214,6 +214,9 @@ _NUMBER_WORDS = frozenset(
     "deux trois quatre cinq six sept huit neuf dix onze douze treize quatorze quinze seize vingt trente quarante "
     "cinquante soixante cent cents mille".split()
 )
+_ENGLISH_AUXILIARY = re.compile(
+    r"^\W*(?:does|do|did|is|are|was|were|has|have|had|can|could|will|would|should|must)\b", re.IGNORECASE
+)
 _DETERMINERS = frozenset(
     "le la les l' un une des du de d' au aux à en sa son ses leur leurs ce cet cette ces tout toute tous toutes".split()
 )
@@ -222,6 +225,13 @@ _ADJECTIVE_ENDINGS = (
     "ifs", "ives", "eux", "euse", "euses", "ien", "ienne", "iens", "iennes", "iste", "istes", "able", "ables",
     "ible", "ibles",
 )  # fmt: skip
+
+
+def is_yes_no(question: str, language: str) -> bool:
+    """Whether a question asks yes or no ("Le Plan prévoit-il…", "Est-ce que…", "Does…", "Was…")."""
+    if language == "en":
+        return bool(_ENGLISH_AUXILIARY.match(question))
+    return bool(_FRENCH_YES_NO.search(question.replace("’", "'")))
 
 
 def yes_no_topic(question: str, language: str, uses_word: Callable[[str], bool] | None = None) -> list[Focus]:

@@ -199,3 +199,8 @@ def test_who_sent_it_gets_the_signature_of_the_covering_letter(assistant: Assist
     assert "Mihnea Ioan Motoc" in answer.text
     assert answer.citations[-1].citation == "Lettre de la Roumanie du 29 novembre 2006, signature"
     assert_citations_resolve(answer, assistant)
+
+
+def test_a_yes_no_question_s_year_is_a_claim_to_check_not_a_filter(assistant: Assistant) -> None:
+    answer = assistant.ask("Was the Bishkek conference of the Plan of Action scheduled to take place in 2002?")
+    assert "13 et 14 décembre 2001" in answer.text
