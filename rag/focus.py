@@ -247,7 +247,7 @@ def yes_no_topic(question: str, language: str, uses_word: Callable[[str], bool] 
     match = _FRENCH_YES_NO.search(question.replace("’", "'"))
     if not match:
         return []
-    words = re.findall(r"[\w-]+'?", match.group("rest") or match.group("said"))
+    words = re.findall(r"[\w-]+'?", match.group("rest") or match.group("said") or "")
     nouns = []
     for before, word in zip(["", *words], words, strict=False):
         lowered = word.lower()

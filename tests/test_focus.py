@@ -125,3 +125,10 @@ def test_any_text_has_a_focus_or_none(text: str, language: str) -> None:
     for focus in question_focus(f"Quel {text} ?" if language == "fr" else f"Which {text}?", language, uses_word):
         assert focus.words and focus.stems
     question_focus(text, language)
+
+
+@given(st.text(max_size=200), st.sampled_from(["fr", "en"]))
+def test_any_text_has_a_yes_no_topic_or_none(text: str, language: str) -> None:
+    for start in ("", "Est-ce que ", "Le Plan prévoit-il ", "offre-t-elle", "Does the Plan mention "):
+        for focus in yes_no_topic(f"{start}{text}", language, uses_word):
+            assert focus.words and focus.stems
