@@ -241,9 +241,7 @@ def yes_no_topic(question: str, language: str, uses_word: Callable[[str], bool] 
     Declaration mention **cybercrime**?"). None for a question that is not a yes/no one."""
     if language == "en":
         match = _ENGLISH_YES_NO.search(question)
-        words = re.findall(r"[\w-]+", match.group("rest")) if match else []
-        stems = [(word, _english_focus([word], uses_word)) for word in words if word.lower() not in _ENDS["en"]]
-        return [Focus(word, found, found) for word, found in stems if found and fold(word) not in _class_nouns("en")]
+        return _english_topic(match.group("rest"), uses_word) if match else []
     match = _FRENCH_YES_NO.search(question.replace("’", "'"))
     if not match:
         return []
@@ -264,6 +262,25 @@ def yes_no_topic(question: str, language: str, uses_word: Callable[[str], bool] 
     # a class noun ("une échéance", "le montant") names the kind of answer, which the documents say otherwise
     nouns = [word for word in nouns if fold(word) not in _class_nouns("fr")]
     return [Focus(word, stems, stems) for word in nouns if (stems := frozenset(tokenize([word])[0]))]
+
+
+def _english_topic(phrase: str, uses_word: Callable[[str], bool] | None) -> list[Focus]:
+    """The words of an English phrase the glossary does not translate (its terms are read whole: "rapid
+    deployment capability"), each as a focus; class nouns and grammatical words left out."""
+    _, untranslated = glossary_terms(phrase)
+    names = {word.lower() for word in re.findall(r"[\w-]+", phrase) if word[:1].isupper()}
+    found = []
+    for word in untranslated:
+        if not word.isalpha() or word in _ENDS["en"] or fold(word) in _class_nouns("en"):
+            continue
+        if word in names:  # a name is looked for as it is
+            stems = frozenset(tokenize([word])[0])
+        else:
+            stems = frozenset() if uses_word is not None and uses_word(word) else frozenset({f"{word}{_ENGLISH_MARK}"})
+            stems = stems or frozenset(tokenize([word])[0])
+        if stems:
+            found.append(Focus(word, stems, stems))
+    return found
 
 
 def _english_focus(run: list[str], uses_word: Callable[[str], bool] | None) -> frozenset[str]:

@@ -40,3 +40,8 @@ def test_a_glossary_term_is_found_in_the_other_number() -> None:
 def test_a_hyphenated_compound_is_translated_part_by_part() -> None:
     french, rest = glossary_terms("a joint UNODC-OSCE mission")
     assert "onudc" in " ".join(french) and "osce" in french and not any("unodc" in word for word in rest)
+
+
+def test_common_words_of_the_documents_are_in_the_glossary() -> None:
+    french, rest = glossary_terms("a rapid answer in these areas, research and its quality")
+    assert rest == [] and {"rapide rapidement", "domaines domaine", "recherches recherche"} <= set(french)
