@@ -27,7 +27,7 @@ from rag.answer import Answer, Citation
 from rag.constraints import answers_the_type, asks_countries, countries_named, requirement, unaddressed, unmentioned
 from rag.focus import is_yes_no
 from rag.index import Entry
-from rag.language import detect_language, to_french_terms
+from rag.language import to_french_terms
 from rag.lexical import tokenize
 from rag.retrieve import Hit
 from rag.textfix import fold
@@ -44,7 +44,6 @@ _RANK_PENALTY = 0.3  # a sentence's score is divided by 1 + 0.3 × its paragraph
 _EARLIER_TURNS = 0.25  # in a follow-up, a word of the earlier turns only counts a quarter
 _LABELLED_WORDS = 4  # a label heads a paragraph of at least four words after it
 _LEAD_LABEL = re.compile(r"^(?:[^:.;«»]{2,100}? : )+")
-# A paragraph that opens with one of these goes on with the one before it ("De plus, le Gouvernement…").
 # A question about a reference is answered by the footnote the quoted paragraph calls ("Sous quelle cote…").
 _ASKS_REFERENCE = re.compile(
     r"\b(?:notes?|footnotes?|renvoi\w*|renvoie\w*|cotes?|symboles?|symbols?|références?|references?|"
@@ -57,6 +56,7 @@ _ASKS_SENDER = re.compile(
     r"^\W*(?:(?:and|but)\s+)?(?:by\s+)?whom?\b.*\b(?:sent|transmitted|forwarded|submitted|addressed|signed)\b",
     re.IGNORECASE,
 )
+# A paragraph that opens with one of these goes on with the one before it ("De plus, le Gouvernement…").
 _CONTINUES = re.compile(r"^(?:De plus|En outre|Par ailleurs|De même|En particulier|Furthermore|Moreover|In addition)\b")
 
 ABSTAIN = {
@@ -207,7 +207,7 @@ def extractive_answer(
     if missing:  # it names something the documents never mention
         return _abstain(question, language, missing)
     # a yes/no question's year or ordinal is a claim to check, not a filter ("…scheduled for 2002?")
-    meets = requirement(question) if not is_yes_no(asked, detect_language(asked)) else lambda text: True
+    meets = requirement(question) if not is_yes_no(asked, language) else lambda text: True
     texts = [f"{hit.entry.text} {hit.entry.citation} {hit.entry.doc_title} {hit.entry.doc_date or ''}" for hit in hits]
     missing = unaddressed(asked, texts, vocabulary.uses_word)
     if missing:  # the paragraphs found do not speak of what it asks about
@@ -248,10 +248,11 @@ def _continuations(chosen: list[Candidate], hits: list[Hit]) -> list[Candidate]:
     """The first sentence of each retrieved paragraph that goes on with a quoted one: it follows it in
     the same section and opens with "De plus", "En outre"… (what the statement adds)."""
     quoted = [hits[c.rank].entry for c in chosen]
+    quoted_ranks = {c.rank for c in chosen}
     found = []
     for rank, hit in enumerate(hits):
         entry = hit.entry
-        if rank in {c.rank for c in chosen} or not _CONTINUES.match(entry.text):
+        if rank in quoted_ranks or not _CONTINUES.match(entry.text):
             continue
         if any(
             (before.doc_id, before.section) == (entry.doc_id, entry.section)
@@ -285,17 +286,18 @@ def _related_paragraphs(
     candidate quoting each whole."""
     wants_reference = bool(_ASKS_REFERENCE.search(question))
     wants_sender = bool(_ASKS_SENDER.search(question))
-    quoted = {hits[c.rank].entry.para_id for c in chosen}
+    ranks = list(dict.fromkeys(c.rank for c in chosen))  # the quoted paragraphs, best first
+    quoted = {hits[rank].entry.para_id for rank in ranks}
     added: list[Hit] = []
-    for rank in dict.fromkeys(c.rank for c in chosen):
+    for rank in ranks:
         for note in related.notes_called(hits[rank].entry):
             telling = {t for t in terms & set(tokenize([note.text])[0]) if vocabulary.weight(t) > vocabulary.average}
             if note.para_id not in quoted and (wants_reference or telling):
                 quoted.add(note.para_id)
                 added.append(Hit(note, 0.0))
     # the letter of the first quoted paragraph that has one, else of the best paragraph found that has one
-    ranks = [*dict.fromkeys(c.rank for c in chosen), *range(len(hits))]
-    signed = next((s for rank in ranks if (s := related.signatures(hits[rank].entry))), []) if wants_sender else []
+    in_order = [*ranks, *range(len(hits))]
+    signed = next((s for rank in in_order if (s := related.signatures(hits[rank].entry))), []) if wants_sender else []
     if signed and not quoted & {signature.para_id for signature in signed}:
         added.append(Hit(signed[0], 0.0))
     found = [Candidate(0.0, len(hits) + i, hit.entry.text, frozenset(), frozenset()) for i, hit in enumerate(added)]

@@ -203,8 +203,10 @@ _FRENCH_YES_NO = re.compile(
     r"|^\s*est-ce\s+qu(?:e\s+|['’])(?P<said>[^?]*)",
     re.IGNORECASE,
 )
+_AUXILIARIES = r"(?:does|do|did|is|are|was|were|has|have|had|can|could|will|would|should|must)\b"
+_ENGLISH_AUXILIARY = re.compile(rf"^\W*{_AUXILIARIES}", re.IGNORECASE)
 _ENGLISH_YES_NO = re.compile(
-    r"^\s*(?:does|do|did|is|are|was|were|has|have|can|will|would|could)\b.*?\b(?:mentions?|address(?:es)?|"
+    rf"^\W*{_AUXILIARIES}.*?\b(?:mentions?|address(?:es)?|"
     r"covers?|discuss(?:es)?|deals? with|refers? to|includes?|contains?|provides? for|sets? up|establish(?:es)?|"
     r"creates?|imposes?|calls? for|speaks? (?:of|about)|talks? about|say anything about|envisages?)\b"
     r"(?P<rest>[^?]*)",
@@ -213,9 +215,6 @@ _ENGLISH_YES_NO = re.compile(
 _NUMBER_WORDS = frozenset(
     "deux trois quatre cinq six sept huit neuf dix onze douze treize quatorze quinze seize vingt trente quarante "
     "cinquante soixante cent cents mille".split()
-)
-_ENGLISH_AUXILIARY = re.compile(
-    r"^\W*(?:does|do|did|is|are|was|were|has|have|had|can|could|will|would|should|must)\b", re.IGNORECASE
 )
 _DETERMINERS = frozenset(
     "le la les l' un une des du de d' au aux à en sa son ses leur leurs ce cet cette ces tout toute tous toutes".split()
@@ -267,20 +266,16 @@ def yes_no_topic(question: str, language: str, uses_word: Callable[[str], bool] 
 def _english_topic(phrase: str, uses_word: Callable[[str], bool] | None) -> list[Focus]:
     """The words of an English phrase the glossary does not translate (its terms are read whole: "rapid
     deployment capability"), each as a focus; class nouns and grammatical words left out."""
-    _, untranslated = glossary_terms(phrase)
-    names = {word.lower() for word in re.findall(r"[\w-]+", phrase) if word[:1].isupper()}
-    found = []
-    for word in untranslated:
-        if not word.isalpha() or word in _ENDS["en"] or fold(word) in _class_nouns("en"):
-            continue
-        if word in names:  # a name is looked for as it is
-            stems = frozenset(tokenize([word])[0])
-        else:
-            stems = frozenset() if uses_word is not None and uses_word(word) else frozenset({f"{word}{_ENGLISH_MARK}"})
-            stems = stems or frozenset(tokenize([word])[0])
-        if stems:
-            found.append(Focus(word, stems, stems))
-    return found
+    untranslated = set(glossary_terms(phrase)[1])
+    words = [
+        word
+        for word in re.findall(r"[\w-]+", phrase)
+        if word.lower() in untranslated
+        and word.isalpha()
+        and word.lower() not in _ENDS["en"]
+        and fold(word) not in _class_nouns("en")
+    ]
+    return [Focus(word, stems, stems) for word in words if (stems := _english_focus([word], uses_word))]
 
 
 def _english_focus(run: list[str], uses_word: Callable[[str], bool] | None) -> frozenset[str]:
