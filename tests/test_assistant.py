@@ -136,7 +136,12 @@ def test_unreachable_model_server_falls_back(corpus_copy: Path) -> None:
     build_index(Settings())
     settings = Settings(llm_provider="openai", llm_base_url="http://127.0.0.1:9/v1", llm_model="x", llm_timeout=5)
     answer = Assistant(settings).ask("Quand s'est tenu le Séminaire d'Antalya ?")
-    assert answer.mode == "fallback" and answer.citations and "Connection" in answer.notice
+    assert answer.mode == "fallback" and answer.citations
+    assert (
+        "n’a pas pu être joint" in answer.notice
+        and "127.0.0.1:9" in answer.notice
+        and "vérification" not in answer.notice
+    )
 
 
 def test_paragraphs_reach_the_model_as_quoted_data() -> None:
