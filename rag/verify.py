@@ -115,7 +115,8 @@ class Evidence:
             day, month = folded.split(" ", 1)
             return folded in self.text or f"{day}er {month}" in self.text
         if claim[:1].isdigit() or "/" in claim:
-            return re.search(rf"(?<![\w/.-]){re.escape(folded)}(?![\w/-])", self.text) is not None
+            # A number as a whole: "4" is not in "2004", but "24/7" is in "I-24/7".
+            return re.search(rf"(?<!\d)(?<!\d[.,/]){re.escape(folded)}(?![.,/]?\d)", self.text) is not None
         return self.has_word(claim)
 
 
