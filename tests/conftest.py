@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from fake_openai import FakeChatServer, fake_openai_server
 from rag.corpus import Document, load_corpus
 
 REPO = Path(__file__).resolve().parent.parent
@@ -58,3 +60,10 @@ def corpus_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     shutil.copytree(CORPUS, copy)
     monkeypatch.setenv("RAG_CORPUS_DIR", str(copy))
     return copy
+
+
+@pytest.fixture
+def fake_openai() -> Iterator[FakeChatServer]:
+    """A fake OpenAI-compatible chat server on 127.0.0.1 (``tests/fake_openai.py``): set its ``reply`` first."""
+    with fake_openai_server(reply="") as server:
+        yield server

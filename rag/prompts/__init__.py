@@ -1,14 +1,16 @@
-"""Prompt templates, kept as files in ``prompts/`` and checked when loaded."""
+"""Prompt templates, kept as files beside this module (``rag/prompts/*.txt``, package data) and checked when loaded."""
 
 from __future__ import annotations
 
 import re
 from functools import cache
-from pathlib import Path
+from importlib import resources
+from importlib.resources.abc import Traversable
 
 from langchain_core.prompts import ChatPromptTemplate
 
-PROMPTS_DIR = Path(__file__).resolve().parent.parent / "prompts"
+# Read through importlib.resources, so that an installed package finds the files it ships.
+PACKAGED_PROMPTS = resources.files(__name__)
 
 # Exactly the variables each prompt may use: a typo in a template fails at load, not in front of a user.
 VARIABLES = {"answer": {"paragraphs", "question"}, "condense": {"history", "question"}}
@@ -19,8 +21,8 @@ class PromptError(ValueError):
 
 
 @cache
-def load_prompt(name: str, language: str, folder: Path = PROMPTS_DIR) -> ChatPromptTemplate:
-    """Load ``prompts/{name}_{language}.txt`` (sections ``[system]`` and ``[human]``).
+def load_prompt(name: str, language: str, folder: Traversable = PACKAGED_PROMPTS) -> ChatPromptTemplate:
+    """Load ``{name}_{language}.txt`` from ``folder`` (sections ``[system]`` and ``[human]``).
 
     Raises:
         PromptError: the file is missing, lacks a section, or its variables differ from ``VARIABLES[name]``.
