@@ -16,6 +16,8 @@ from rag.embeddings import ModelUnavailableError
 from rag.evaluate import ANSWERERS, CONFIGS
 from rag.index import RagIndexError, build_index
 from rag.inventory import paragraph_record, select_documents
+from rag.llm import GenerationError
+from rag.textfix import valid_text
 
 
 def _paragraphs(args: argparse.Namespace, settings: Settings) -> int:
@@ -63,7 +65,7 @@ def _retrieve(args: argparse.Namespace, settings: Settings) -> int:
     from rag.retrieve import load_retriever, to_document
 
     retriever = load_retriever(k=args.k, settings=settings, mode=args.mode, docs=args.doc)
-    hits = retriever.index.search(args.question, retriever.k, args.mode, args.doc, None)
+    hits = retriever.index.search(valid_text(args.question), retriever.k, args.mode, args.doc, None)
     for rank, hit in enumerate(hits, 1):
         document = to_document(hit)
         if args.json:
@@ -113,6 +115,17 @@ def _eval(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _positive(value: str) -> int:
+    """An argparse type: a whole number of at least 1."""
+    try:
+        number = int(value)
+    except ValueError:
+        number = 0
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a whole number of at least 1")
+    return number
+
+
 def _names(choices: Sequence[str]):
     """An argparse type: comma-separated names, each one of ``choices``."""
 
@@ -145,6 +158,10 @@ def _ask(args: argparse.Namespace, settings: Settings) -> int:
 
 def _chat(args: argparse.Namespace, settings: Settings) -> int:
     assistant = _assistant(args, settings)
+    # Bytes the terminal's encoding cannot decode reach the assistant as surrogate escapes, which
+    # it reads back (rag.textfix.valid_text), instead of killing the session with a UnicodeDecodeError.
+    if hasattr(sys.stdin, "reconfigure"):
+        sys.stdin.reconfigure(errors="surrogateescape")
     history: list[dict[str, str]] = []
     print("Posez vos questions (/nouveau pour recommencer, Ctrl-D pour quitter).")
     while True:
@@ -153,6 +170,7 @@ def _chat(args: argparse.Namespace, settings: Settings) -> int:
         except (EOFError, KeyboardInterrupt):
             print()
             return 0
+        question = valid_text(question)
         if question in ("/nouveau", "/new"):
             history = []
             print("Nouvelle conversation.")
@@ -181,7 +199,7 @@ def build_parser() -> argparse.ArgumentParser:
     index.set_defaults(handler=_index)
     retrieve = commands.add_parser("retrieve", help="show the paragraphs found for a question")
     retrieve.add_argument("question")
-    retrieve.add_argument("-k", type=int, default=None, help="number of paragraphs (default: RAG_K)")
+    retrieve.add_argument("-k", type=_positive, default=None, help="number of paragraphs (default: RAG_K)")
     retrieve.add_argument("--doc", action="append", metavar="NAME", help="only documents whose name contains NAME")
     retrieve.add_argument("--mode", choices=["hybrid", "dense", "bm25"], default="hybrid")
     retrieve.add_argument("--json", action="store_true", help="one JSON object per paragraph")
@@ -209,7 +227,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="CONFIGS",
         help="comma-separated retrieval configurations to compare: hybrid, dense, bm25, baseline (default: hybrid)",
     )
-    evaluate.add_argument("-k", type=int, default=None, help="paragraphs per question (default: RAG_K)")
+    evaluate.add_argument("-k", type=_positive, default=None, help="paragraphs per question (default: RAG_K)")
     answers = evaluate.add_mutually_exclusive_group()
     answers.add_argument(
         "--answers",
@@ -241,7 +259,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     try:
         return args.handler(args, settings)
-    except (RagIndexError, ModelUnavailableError) as error:
+    except (RagIndexError, ModelUnavailableError, GenerationError) as error:
         print(error, file=sys.stderr)
         return 1
 

@@ -18,6 +18,7 @@ from rag.index import Entry, Manifest, chroma_client, collection, read_manifest
 from rag.language import detect_language, to_french_terms
 from rag.lexical import LexicalIndex
 from rag.references import DocumentNames, matches, parse_reference
+from rag.textfix import valid_text
 
 logger = logging.getLogger(__name__)
 
@@ -129,6 +130,7 @@ class ParagraphIndex:
         depends on the question's language (settings ``dense_weight_fr``/``_en``: see the
         README for the measurements behind the defaults); a zero weight skips the encoder.
         """
+        question = valid_text(question)
         allowed = self.allowed(docs, sections)
         settings = self.settings
         language = detect_language(question)

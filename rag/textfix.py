@@ -5,6 +5,26 @@ from __future__ import annotations
 import re
 import unicodedata
 
+_SURROGATE = re.compile(r"[\ud800-\udfff]+")
+
+
+def valid_text(text: str) -> str:
+    """Text from outside (a terminal, a form, an API) made valid Unicode, in NFC.
+
+    Bytes that a terminal in another encoding passed through undecoded reach Python as
+    surrogate escapes (``rag ask $'S\\xe9minaire'`` gives ``"S\\udce9minaire"``): they are read
+    as Windows-1252, the commonest such encoding, so "Séminaire" comes back; any other lone
+    surrogate, which no encoding can write, becomes U+FFFD.
+    """
+
+    def decode(match: re.Match[str]) -> str:
+        raw = match.group(0)
+        if all("\udc80" <= char <= "\udcff" for char in raw):
+            return bytes(ord(char) - 0xDC00 for char in raw).decode("cp1252", errors="replace")
+        return "\ufffd" * len(raw)
+
+    return unicodedata.normalize("NFC", _SURROGATE.sub(decode, text))
+
 
 def fold(text: str) -> str:
     """Lowercased, typographic apostrophes made plain, accents removed: the form words are compared in."""
