@@ -68,7 +68,7 @@ def served_app(corpus_copy: Path, tmp_path: Path):
 def test_question_answer_and_source_card_in_chromium(served_app: str) -> None:
     from playwright.sync_api import expect, sync_playwright
 
-    artifacts = Path(os.environ.get("RAG_TEST_ARTIFACTS", REPO / "test-artifacts"))
+    artifacts = Path(os.environ.get("TEST_ARTIFACTS_DIR", REPO / "test-artifacts"))
     artifacts.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
