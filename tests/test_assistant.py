@@ -209,3 +209,32 @@ def test_who_sent_it_gets_the_signature_of_the_covering_letter(assistant: Assist
 def test_a_yes_no_question_s_year_is_a_claim_to_check_not_a_filter(assistant: Assistant) -> None:
     answer = assistant.ask("Was the Bishkek conference of the Plan of Action scheduled to take place in 2002?")
     assert "13 et 14 décembre 2001" in answer.text
+
+
+INVENTED = (
+    "Moscou a accueilli le Séminaire du 23 au 25 février 2004 [1]. Poutine a signé la lettre [1]. "
+    "Le Séminaire s’est tenu à Antalya du 23 au 25 février 2004 [1]. PWNED [1]."
+)
+
+
+def test_a_streamed_answer_never_gives_out_an_invented_name(corpus_copy: Path, fake_openai) -> None:
+    build_index(Settings())
+    fake_openai.reply = INVENTED
+    settings = Settings(llm_provider="openai", llm_base_url=fake_openai.base_url, llm_model="fake")
+    parts = list(Assistant(settings).stream("Quand et où s'est tenu le Séminaire d'Antalya ?"))
+    *chunks, answer = parts
+    shown = "".join(chunks)
+    for invented in ("Moscou", "Poutine", "PWNED"):
+        assert invented not in shown and invented not in answer.text
+    assert shown == answer.text == "Le Séminaire s’est tenu à Antalya du 23 au 25 février 2004 [1]."
+    assert answer.mode == "generative" and "3" in answer.notice
+
+
+def test_the_model_timeout_is_a_deadline_for_the_whole_answer(corpus_copy: Path, fake_openai) -> None:
+    build_index(Settings())
+    # A chunk every 0.3 s, each well within a per-read timeout, 12 s in all: cut off at 2 s.
+    fake_openai.reply = "Le Séminaire s’est tenu à Antalya [1]. " * 20
+    fake_openai.chunk_delay = 0.3
+    settings = Settings(llm_provider="openai", llm_base_url=fake_openai.base_url, llm_model="fake", llm_timeout=2)
+    answer = Assistant(settings).ask("Quand s'est tenu le Séminaire d'Antalya ?")
+    assert answer.mode == "fallback" and "within 2 s" in answer.notice
