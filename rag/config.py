@@ -65,7 +65,7 @@ class Settings(BaseSettings):
         "informative (idf-weighted) vocabulary. Calibrated on eval/questions.jsonl.",
     )
     verify_max_unsupported: float = Field(
-        0.25,
+        0.34,
         ge=0,
         le=1,
         description="Share of a generated sentence's content words (not its names, numbers, dates or symbols, "

@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass
 
 from rag.answer import Answer, Citation
+from rag.config import Settings
 from rag.extractive import citation_for, sentences
 from rag.language import detect_language, english_words_for, function_words, number_words, stems, to_french_terms
 from rag.retrieve import Hit
@@ -161,7 +162,7 @@ def repeats_itself(sentence: str, length: int = 4) -> bool:
 
 
 def check_sentence(
-    sentence: str, hits: list[Hit], question: str = "", language: str = "fr", max_unsupported: float = 0.25
+    sentence: str, hits: list[Hit], question: str = "", language: str = "fr", max_unsupported: float | None = None
 ) -> str | None:
     """Why a generated sentence fails verification, or None when it passes.
 
@@ -170,8 +171,11 @@ def check_sentence(
         hits: the retrieved paragraphs, numbered from 1 as the model saw them.
         question: the question asked; its own words are not claims of the answer.
         language: the language of the answer.
-        max_unsupported: share of a sentence's content words that may be absent from its evidence.
+        max_unsupported: share of a sentence's content words that may be absent from its evidence
+            (default: the setting ``verify_max_unsupported``).
     """
+    if max_unsupported is None:
+        max_unsupported = Settings.model_fields["verify_max_unsupported"].default
     markers = [int(number) for number in _MARKER.findall(sentence)]
     if not markers:
         return "no citation"
@@ -280,7 +284,7 @@ class DraftVerifier:
 
 
 def verify(
-    draft: str, hits: list[Hit], language: str, question: str = "", max_unsupported: float = 0.25
+    draft: str, hits: list[Hit], language: str, question: str = "", max_unsupported: float | None = None
 ) -> tuple[Answer | None, list[Rejected]]:
     """Keep the verified sentences of a whole generated draft (see ``DraftVerifier``).
 
