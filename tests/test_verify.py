@@ -62,9 +62,7 @@ def test_a_number_is_checked_as_a_whole_number() -> None:
 
 def test_streamed_draft_gives_out_only_verified_sentences() -> None:
     verifier = DraftVerifier(HITS, "Où et quand ?", "fr", 0.25)
-    draft = (
-        "Le Séminaire s’est tenu à Antalya [1]. Poutine a signé la lettre [2]. Il s’est tenu en février 2004 [1]."
-    )
+    draft = "Le Séminaire s’est tenu à Antalya [1]. Poutine a signé la lettre [2]. Il s’est tenu en février 2004 [1]."
     shown = "".join(verifier.feed(draft[i : i + 7]) for i in range(0, len(draft), 7)) + verifier.finish()
     assert "Poutine" not in shown
     answer = verifier.answer()
