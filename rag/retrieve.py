@@ -85,23 +85,26 @@ class ParagraphIndex:
         return [i for i, entry in enumerate(self.manifest.entries) if _passes(entry, docs, sections)]
 
     def dense(self, question: str, n: int, allowed: list[int] | None) -> list[tuple[int, float]]:
-        """Best entries by cosine similarity of MiniLM embeddings, as (position, similarity)."""
-        if allowed is not None and not allowed:
+        """Best entries by cosine similarity of MiniLM embeddings, as (position, similarity).
+
+        Chroma is asked only about the manifest's vectors: the collection also holds those
+        a build in progress has written, or a killed build has left, until the next build
+        deletes them.
+        """
+        pool = range(len(self.manifest.entries)) if allowed is None else allowed
+        if not pool:
             return []
         vector = self.embeddings.embed_query(question)
-        where = None
-        if allowed is not None:
-            where = {"para_id": {"$in": [self.manifest.entries[i].para_id for i in allowed]}}
-        # Ask for a little more: vectors of a build in progress may not be in the manifest yet.
         result = self._collection.query(
-            query_embeddings=[vector], n_results=max(1, n * 2), where=where, include=["distances"]
+            query_embeddings=[vector],
+            ids=[self.manifest.entries[i].chroma_id for i in pool],
+            n_results=min(n, len(pool)),
+            include=["distances"],
         )
-        hits = []
-        for chroma_id, distance in zip(result["ids"][0], result["distances"][0], strict=True):
-            position = self.position.get(chroma_id)
-            if position is not None:
-                hits.append((position, 1.0 - float(distance)))
-        return hits[:n]
+        return [
+            (self.position[chroma_id], 1.0 - float(distance))
+            for chroma_id, distance in zip(result["ids"][0], result["distances"][0], strict=True)
+        ]
 
     def bm25(self, question: str, n: int, allowed: list[int] | None, language: str) -> list[tuple[int, float]]:
         """Best entries by French BM25; English questions are first put into French terms."""
