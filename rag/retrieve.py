@@ -8,9 +8,10 @@ from functools import cached_property
 from typing import Any, Literal
 
 import numpy as np
-from langchain_core.callbacks import CallbackManagerForRetrieverRun
+from langchain_core.callbacks import AsyncCallbackManagerForRetrieverRun, CallbackManagerForRetrieverRun
 from langchain_core.documents import Document as LCDocument
 from langchain_core.retrievers import BaseRetriever
+from langchain_core.runnables.config import run_in_executor
 from pydantic import ConfigDict, Field
 
 from rag.config import Settings
@@ -131,7 +132,12 @@ class ParagraphIndex:
         cites by number, by weighted reciprocal rank fusion. The weight of the dense side
         depends on the question's language (settings ``dense_weight_fr``/``_en``: see the
         README for the measurements behind the defaults); a zero weight skips the encoder.
+
+        Raises:
+            ValueError: ``k`` is below 1.
         """
+        if k < 1:
+            raise ValueError(f"k is the number of paragraphs to return: at least 1, not {k}.")
         allowed = self.allowed(docs, sections)
         settings = self.settings
         language = detect_language(question)
@@ -219,7 +225,8 @@ def to_document(hit: Hit) -> LCDocument:
 class ParagraphRetriever(BaseRetriever):
     """LangChain retriever over the paragraph index.
 
-    ``metadata["score"]`` is the fused reciprocal-rank score (higher is better).
+    ``metadata["score"]`` is the fused reciprocal-rank score (higher is better);
+    ``invoke(query, k=3)`` (or ``ainvoke``) returns 3 paragraphs instead of ``k``.
     """
 
     model_config = ConfigDict(arbitrary_types_allowed=True)
@@ -230,9 +237,18 @@ class ParagraphRetriever(BaseRetriever):
     docs: list[str] | None = Field(None, description="Only documents whose file name or title contains one of these.")
     sections: list[str] | None = Field(None, description="Only sections whose name contains one of these.")
 
-    def _get_relevant_documents(self, query: str, *, run_manager: CallbackManagerForRetrieverRun) -> list[LCDocument]:
-        hits = self.index.search(query, self.k, self.mode, self.docs, self.sections)
+    def _get_relevant_documents(
+        self, query: str, *, run_manager: CallbackManagerForRetrieverRun, k: int | None = None
+    ) -> list[LCDocument]:
+        """The paragraphs for a query; ``invoke(query, k=3)`` overrides ``self.k`` for that call."""
+        hits = self.index.search(query, self.k if k is None else k, self.mode, self.docs, self.sections)
         return [to_document(hit) for hit in hits]
+
+    async def _aget_relevant_documents(
+        self, query: str, *, run_manager: AsyncCallbackManagerForRetrieverRun, k: int | None = None
+    ) -> list[LCDocument]:
+        # BaseRetriever's default would run the sync search without the call's k.
+        return await run_in_executor(None, self._get_relevant_documents, query, run_manager=run_manager.get_sync(), k=k)
 
 
 def load_retriever(
@@ -253,8 +269,9 @@ def load_retriever(
 
     Raises:
         IndexMissingError: no index for these settings; the message names the command to run.
+        ValueError: ``k`` is below 1.
     """
     settings = settings or Settings()
     return ParagraphRetriever(
-        index=ParagraphIndex(settings), k=k or settings.k, mode=mode, docs=docs, sections=sections
+        index=ParagraphIndex(settings), k=settings.k if k is None else k, mode=mode, docs=docs, sections=sections
     )

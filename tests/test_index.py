@@ -48,8 +48,23 @@ def test_filters_by_document_and_section(corpus_copy: Path) -> None:
 
 def test_ainvoke_works(corpus_copy: Path) -> None:
     build_index(Settings())
-    docs = asyncio.run(load_retriever(k=3).ainvoke("entraide judiciaire"))
-    assert len(docs) == 3
+    retriever = load_retriever(k=3)
+    assert len(asyncio.run(retriever.ainvoke("entraide judiciaire"))) == 3
+    assert len(asyncio.run(retriever.ainvoke("entraide judiciaire", k=1))) == 1
+
+
+@pytest.mark.parametrize("k", [0, -1])
+def test_k_below_one_is_refused_not_replaced(corpus_copy: Path, k: int, capsys: pytest.CaptureFixture[str]) -> None:
+    from rag.cli import main
+
+    build_index(Settings())
+    with pytest.raises(ValueError, match="greater than or equal to 1"):
+        load_retriever(k=k)
+    with pytest.raises(ValueError, match=f"k is the number of paragraphs to return: at least 1, not {k}"):
+        load_retriever().invoke("terrorisme", k=k)
+    with pytest.raises(SystemExit):
+        main(["retrieve", "terrorisme", "-k", str(k)])
+    assert "at least 1" in capsys.readouterr().err
 
 
 def test_paragraph_cited_by_number_comes_first(corpus_copy: Path) -> None:
