@@ -115,17 +115,6 @@ def _eval(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def _positive(value: str) -> int:
-    """An argparse type: a whole number of at least 1."""
-    try:
-        number = int(value)
-    except ValueError:
-        number = 0
-    if number < 1:
-        raise argparse.ArgumentTypeError(f"{value!r} is not a whole number of at least 1")
-    return number
-
-
 def _names(choices: Sequence[str]):
     """An argparse type: comma-separated names, each one of ``choices``."""
 
@@ -137,6 +126,17 @@ def _names(choices: Sequence[str]):
         return names
 
     return parse
+
+
+def _paragraph_count(value: str) -> int:
+    """An argparse type: a number of paragraphs, at least 1."""
+    try:
+        count = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a number") from None
+    if count < 1:
+        raise argparse.ArgumentTypeError(f"{count}: the number of paragraphs must be at least 1")
+    return count
 
 
 def _assistant(args: argparse.Namespace, settings: Settings):
@@ -199,7 +199,7 @@ def build_parser() -> argparse.ArgumentParser:
     index.set_defaults(handler=_index)
     retrieve = commands.add_parser("retrieve", help="show the paragraphs found for a question")
     retrieve.add_argument("question")
-    retrieve.add_argument("-k", type=_positive, default=None, help="number of paragraphs (default: RAG_K)")
+    retrieve.add_argument("-k", type=_paragraph_count, default=None, help="number of paragraphs (default: RAG_K)")
     retrieve.add_argument("--doc", action="append", metavar="NAME", help="only documents whose name contains NAME")
     retrieve.add_argument("--mode", choices=["hybrid", "dense", "bm25"], default="hybrid")
     retrieve.add_argument("--json", action="store_true", help="one JSON object per paragraph")
@@ -227,7 +227,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="CONFIGS",
         help="comma-separated retrieval configurations to compare: hybrid, dense, bm25, baseline (default: hybrid)",
     )
-    evaluate.add_argument("-k", type=_positive, default=None, help="paragraphs per question (default: RAG_K)")
+    evaluate.add_argument("-k", type=_paragraph_count, default=None, help="paragraphs per question (default: RAG_K)")
     answers = evaluate.add_mutually_exclusive_group()
     answers.add_argument(
         "--answers",

@@ -10,7 +10,10 @@ Layout of ``index_dir``::
 The manifest is replaced atomically and only after everything it points to is
 written; vectors of removed paragraphs are deleted only after that. A build
 killed at any point therefore leaves the previous manifest, and everything it
-names, intact: retrieval keeps working on the previous index.
+names, intact: retrieval keeps working on the previous index. Retrieval asks
+Chroma only about the vectors the manifest names, so those a build writes before
+its manifest (or leaves behind, killed) are never seen; each build deletes every
+vector its manifest does not name.
 """
 
 from __future__ import annotations

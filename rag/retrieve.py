@@ -8,9 +8,10 @@ from functools import cached_property
 from typing import Any, Literal
 
 import numpy as np
-from langchain_core.callbacks import CallbackManagerForRetrieverRun
+from langchain_core.callbacks import AsyncCallbackManagerForRetrieverRun, CallbackManagerForRetrieverRun
 from langchain_core.documents import Document as LCDocument
 from langchain_core.retrievers import BaseRetriever
+from langchain_core.runnables.config import run_in_executor
 from pydantic import ConfigDict, Field
 
 from rag.config import Settings
@@ -86,23 +87,26 @@ class ParagraphIndex:
         return [i for i, entry in enumerate(self.manifest.entries) if _passes(entry, docs, sections)]
 
     def dense(self, question: str, n: int, allowed: list[int] | None) -> list[tuple[int, float]]:
-        """Best entries by cosine similarity of MiniLM embeddings, as (position, similarity)."""
-        if allowed is not None and not allowed:
+        """Best entries by cosine similarity of MiniLM embeddings, as (position, similarity).
+
+        Chroma is asked only about the manifest's vectors: the collection also holds those
+        a build in progress has written, or a killed build has left, until the next build
+        deletes them.
+        """
+        pool = range(len(self.manifest.entries)) if allowed is None else allowed
+        if not pool:
             return []
         vector = self.embeddings.embed_query(question)
-        where = None
-        if allowed is not None:
-            where = {"para_id": {"$in": [self.manifest.entries[i].para_id for i in allowed]}}
-        # Ask for a little more: vectors of a build in progress may not be in the manifest yet.
         result = self._collection.query(
-            query_embeddings=[vector], n_results=max(1, n * 2), where=where, include=["distances"]
+            query_embeddings=[vector],
+            ids=[self.manifest.entries[i].chroma_id for i in pool],
+            n_results=min(n, len(pool)),
+            include=["distances"],
         )
-        hits = []
-        for chroma_id, distance in zip(result["ids"][0], result["distances"][0], strict=True):
-            position = self.position.get(chroma_id)
-            if position is not None:
-                hits.append((position, 1.0 - float(distance)))
-        return hits[:n]
+        return [
+            (self.position[chroma_id], 1.0 - float(distance))
+            for chroma_id, distance in zip(result["ids"][0], result["distances"][0], strict=True)
+        ]
 
     def bm25(self, question: str, n: int, allowed: list[int] | None, language: str) -> list[tuple[int, float]]:
         """Best entries by French BM25; English questions are first put into French terms."""
@@ -129,7 +133,12 @@ class ParagraphIndex:
         cites by number, by weighted reciprocal rank fusion. The weight of the dense side
         depends on the question's language (settings ``dense_weight_fr``/``_en``: see the
         README for the measurements behind the defaults); a zero weight skips the encoder.
+
+        Raises:
+            ValueError: ``k`` is below 1.
         """
+        if k < 1:
+            raise ValueError(f"k is the number of paragraphs to return: at least 1, not {k}.")
         question = valid_text(question)
         allowed = self.allowed(docs, sections)
         settings = self.settings
@@ -218,7 +227,8 @@ def to_document(hit: Hit) -> LCDocument:
 class ParagraphRetriever(BaseRetriever):
     """LangChain retriever over the paragraph index.
 
-    ``metadata["score"]`` is the fused reciprocal-rank score (higher is better).
+    ``metadata["score"]`` is the fused reciprocal-rank score (higher is better);
+    ``invoke(query, k=3)`` (or ``ainvoke``) returns 3 paragraphs instead of ``k``.
     """
 
     model_config = ConfigDict(arbitrary_types_allowed=True)
@@ -229,9 +239,18 @@ class ParagraphRetriever(BaseRetriever):
     docs: list[str] | None = Field(None, description="Only documents whose file name or title contains one of these.")
     sections: list[str] | None = Field(None, description="Only sections whose name contains one of these.")
 
-    def _get_relevant_documents(self, query: str, *, run_manager: CallbackManagerForRetrieverRun) -> list[LCDocument]:
-        hits = self.index.search(query, self.k, self.mode, self.docs, self.sections)
+    def _get_relevant_documents(
+        self, query: str, *, run_manager: CallbackManagerForRetrieverRun, k: int | None = None
+    ) -> list[LCDocument]:
+        """The paragraphs for a query; ``invoke(query, k=3)`` overrides ``self.k`` for that call."""
+        hits = self.index.search(query, self.k if k is None else k, self.mode, self.docs, self.sections)
         return [to_document(hit) for hit in hits]
+
+    async def _aget_relevant_documents(
+        self, query: str, *, run_manager: AsyncCallbackManagerForRetrieverRun, k: int | None = None
+    ) -> list[LCDocument]:
+        # BaseRetriever's default would run the sync search without the call's k.
+        return await run_in_executor(None, self._get_relevant_documents, query, run_manager=run_manager.get_sync(), k=k)
 
 
 def load_retriever(
@@ -252,8 +271,9 @@ def load_retriever(
 
     Raises:
         IndexMissingError: no index for these settings; the message names the command to run.
+        ValueError: ``k`` is below 1.
     """
     settings = settings or Settings()
     return ParagraphRetriever(
-        index=ParagraphIndex(settings), k=k or settings.k, mode=mode, docs=docs, sections=sections
+        index=ParagraphIndex(settings), k=settings.k if k is None else k, mode=mode, docs=docs, sections=sections
     )

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from langchain_core.embeddings import DeterministicFakeEmbedding
 
 from rag.config import Settings
 from rag.index import IndexBusyError, IndexMissingError, build_index, chroma_client, collection, read_manifest
@@ -45,8 +48,23 @@ def test_filters_by_document_and_section(corpus_copy: Path) -> None:
 
 def test_ainvoke_works(corpus_copy: Path) -> None:
     build_index(Settings())
-    docs = asyncio.run(load_retriever(k=3).ainvoke("entraide judiciaire"))
-    assert len(docs) == 3
+    retriever = load_retriever(k=3)
+    assert len(asyncio.run(retriever.ainvoke("entraide judiciaire"))) == 3
+    assert len(asyncio.run(retriever.ainvoke("entraide judiciaire", k=1))) == 1
+
+
+@pytest.mark.parametrize("k", [0, -1])
+def test_k_below_one_is_refused_not_replaced(corpus_copy: Path, k: int, capsys: pytest.CaptureFixture[str]) -> None:
+    from rag.cli import main
+
+    build_index(Settings())
+    with pytest.raises(ValueError, match="greater than or equal to 1"):
+        load_retriever(k=k)
+    with pytest.raises(ValueError, match=f"k is the number of paragraphs to return: at least 1, not {k}"):
+        load_retriever().invoke("terrorisme", k=k)
+    with pytest.raises(SystemExit):
+        main(["retrieve", "terrorisme", "-k", str(k)])
+    assert "at least 1" in capsys.readouterr().err
 
 
 def test_paragraph_cited_by_number_comes_first(corpus_copy: Path) -> None:
@@ -93,6 +111,47 @@ def test_changed_and_removed_documents_disappear(corpus_copy: Path) -> None:
     assert len(stored_ids(settings)) == len(before) - 47
     assert all(entry.source != path.name for entry in read_manifest(settings).entries)
     assert not load_retriever(k=5, docs=["antalya"]).invoke("Antalya")
+
+
+class BuildKilled(Exception):
+    """Stands for the kill -9 of a build (tests/test_index_real.py kills a real one)."""
+
+
+def test_vectors_of_an_interrupted_build_stay_out_of_search_and_are_cleaned_up(
+    corpus_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings = Settings()
+    build_index(settings)
+    manifest_ids = {entry.chroma_id for entry in read_manifest(settings).entries}
+    question = "Quand s'est tenu le Séminaire d'Antalya ?"
+    before = [doc.metadata["para_id"] for doc in load_retriever(k=5, mode="dense").invoke(question)]
+    for copy in range(12):
+        for path in sorted(corpus_copy.glob("[0-9]*.txt")):
+            shutil.copy(path, corpus_copy / f"copie{copy:02d}_{path.name}")
+    # The build dies after three batches are written, before its manifest: as kill -9 would leave it.
+    embed = DeterministicFakeEmbedding.embed_documents
+    batches = itertools.count(1)
+
+    def embed_then_die(self: DeterministicFakeEmbedding, texts: list[str]) -> list[list[float]]:
+        if next(batches) > 3:
+            raise BuildKilled
+        return embed(self, texts)
+
+    monkeypatch.setattr(DeterministicFakeEmbedding, "embed_documents", embed_then_die)
+    with pytest.raises(BuildKilled):
+        build_index(settings)
+    leftovers = stored_ids(settings) - manifest_ids
+    assert leftovers, "nothing was half written"
+
+    after = [doc.metadata["para_id"] for doc in load_retriever(k=5, mode="dense").invoke(question)]
+    assert len(after) == 5 and after == before
+
+    monkeypatch.setattr(DeterministicFakeEmbedding, "embed_documents", embed)
+    for path in corpus_copy.glob("copie*"):
+        path.unlink()
+    report = build_index(settings)
+    assert (report.embedded, report.removed) == (0, len(leftovers))
+    assert stored_ids(settings) == manifest_ids
 
 
 def test_missing_index_names_the_command(corpus_copy: Path) -> None:
