@@ -16,7 +16,7 @@ from rag.answer import Answer
 from rag.assistant import Assistant
 from rag.config import Settings
 from rag.corpus import Document, load_corpus
-from rag.index import RagIndexError, build_index, read_manifest
+from rag.index import RagIndexError, build_index, manifest_version, read_manifest
 from rag.language import detect_language
 from rag.ui import (
     caption_html,
@@ -39,14 +39,16 @@ def get_assistant() -> Assistant:
     return Assistant(Settings())
 
 
-@st.cache_data(ttl=300)
-def get_documents(corpus_dir: str) -> dict[str, Document]:
+@st.cache_data(max_entries=4)
+def get_documents(corpus_dir: str, index_version: str | None) -> dict[str, Document]:
+    """The corpus, read again whenever a build replaces the index (``index_version``)."""
     from pathlib import Path
 
     return {document.info.doc_id: document for document in load_corpus(Path(corpus_dir))}
 
 
 assistant = get_assistant()
+assistant.reload_if_rebuilt()  # `rag index` may have run since the last question
 settings = assistant.settings
 state = st.session_state
 state.setdefault("messages", [])
@@ -63,8 +65,6 @@ def rebuild() -> None:
         on_progress=lambda done, total: bar.progress(done / total, text=f"{ui['building']} {done}/{total}"),
     )
     bar.progress(1.0, text=ui["built"].format(**report.__dict__))
-    assistant.reload()
-    get_documents.clear()
 
 
 # ---- sidebar: documents, answer mode, index, number of passages
@@ -72,7 +72,7 @@ with st.sidebar:
     if st.button(ui["new_conversation"], use_container_width=True):
         state.messages, state.open_doc = [], None
         st.rerun()
-    documents = get_documents(str(settings.corpus_dir))
+    documents = get_documents(str(settings.corpus_dir), manifest_version(settings))
     labels = {
         doc_id: f"{d.info.short_title} ({ui['kind'].get(d.info.kind, d.info.kind)})" for doc_id, d in documents.items()
     }
@@ -166,7 +166,7 @@ if question:
 # ---- document view: the whole document, the cited paragraph highlighted and scrolled into view
 if state.open_doc:
     source, para_id, quote = state.open_doc
-    document = next((d for d in get_documents(str(settings.corpus_dir)).values() if d.info.source == source), None)
+    document = next((d for d in documents.values() if d.info.source == source), None)
     if document is not None:
         st.divider()
         st.html(heading_html(document.info.title))

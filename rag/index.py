@@ -298,6 +298,19 @@ def _batches(items: list, size: int) -> Iterator[list]:
         yield items[start : start + size]
 
 
+def manifest_version(settings: Settings) -> str | None:
+    """A cheap identity of the current index, changed by every build (None when there is no index).
+
+    Every build writes a new manifest file in place of the old one, so its inode, time
+    and size say whether the index changed, without reading it.
+    """
+    try:
+        stat = (settings.index_dir / settings.index_name() / MANIFEST).stat()
+    except FileNotFoundError:
+        return None
+    return f"{stat.st_ino}-{stat.st_mtime_ns}-{stat.st_size}"
+
+
 def read_manifest(settings: Settings) -> Manifest:
     """The current index's manifest.
 

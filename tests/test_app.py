@@ -102,6 +102,18 @@ def test_no_index_then_rebuild_from_the_sidebar(corpus_copy: Path) -> None:
     assert "Ümit Pamir" in shown(app)
 
 
+def test_an_index_rebuilt_from_outside_answers_the_next_question(app: AppTest, corpus_copy: Path) -> None:
+    ask(app, "Que prévoit le protocole zorglubien ?")
+    assert not card_labels(app)
+    shutil.copy(DATA / "untrusted" / "document_piege.txt", corpus_copy)
+    build_index(Settings())  # what `rag index` does, from another process, while the app runs
+    ask(app, "Que prévoit le protocole zorglubien ?")
+    assert card_labels(app) == ["[1] Note d’essai sur la sécurité de l’affichage, en ligne sur www.quarkien.example, "
+                                "dispositif, alinéa 2"]  # fmt: skip
+    assert any("Note d’essai" in option for option in app.sidebar.multiselect[0].options)
+    assert "6 documents" in "\n".join(caption.value for caption in app.sidebar.caption)
+
+
 def test_untrusted_document_text_is_shown_as_escaped_html_never_as_markdown(corpus_copy: Path) -> None:
     shutil.copy(DATA / "untrusted" / "document_piege.txt", corpus_copy)
     build_index(Settings())
