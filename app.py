@@ -16,7 +16,7 @@ from rag.answer import Answer
 from rag.assistant import Assistant
 from rag.config import Settings
 from rag.corpus import Document, load_corpus
-from rag.index import RagIndexError, build_index, manifest_version, read_manifest
+from rag.index import EmptyCorpusError, IndexBusyError, RagIndexError, build_index, manifest_version, read_manifest
 from rag.language import detect_language
 from rag.ui import (
     caption_html,
@@ -59,12 +59,24 @@ ui = strings(state.lang)
 
 def rebuild() -> None:
     bar = st.sidebar.progress(0.0, text=ui["building"])
-    report = build_index(
-        settings,
-        on_stage=lambda message: bar.progress(0.0, text=escape_markdown(message)),
-        on_progress=lambda done, total: bar.progress(done / total, text=f"{ui['building']} {done}/{total}"),
-    )
-    bar.progress(1.0, text=ui["built"].format(**report.__dict__))
+    try:
+        report = build_index(
+            settings,
+            on_stage=lambda message: bar.progress(0.0, text=escape_markdown(message)),
+            on_progress=lambda done, total: bar.progress(done / total, text=f"{ui['building']} {done}/{total}"),
+        )
+    except IndexBusyError:
+        problem = ui["index_busy"]
+    except EmptyCorpusError:
+        problem = ui["empty_corpus"].format(corpus=settings.corpus_dir)
+    except Exception as error:  # never a stack trace in front of the user
+        logging.getLogger(__name__).exception("index build failed")
+        problem = ui["error"].format(error=error)
+    else:
+        bar.progress(1.0, text=ui["built"].format(**report.__dict__))
+        return
+    bar.empty()
+    st.sidebar.warning(escape_markdown(problem))
 
 
 # ---- sidebar: documents, answer mode, index, number of passages

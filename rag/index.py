@@ -51,6 +51,10 @@ class IndexBusyError(RagIndexError):
     """Another build holds the lock."""
 
 
+class EmptyCorpusError(RagIndexError):
+    """The corpus folder holds no readable document: there is nothing to index."""
+
+
 @dataclass(frozen=True)
 class Entry:
     """One indexed paragraph: what retrieval returns and cites.
@@ -213,6 +217,7 @@ def build_index(
 
     Raises:
         IndexBusyError: another build is running.
+        EmptyCorpusError: no readable document in the corpus folder (the index is left as it was).
     """
     settings.index_dir.mkdir(parents=True, exist_ok=True)
     lock = FileLock(str(settings.index_dir / ".build.lock"))
@@ -242,6 +247,8 @@ def _build_locked(
 
     started = datetime.now(UTC)
     documents = load_corpus(settings.corpus_dir)
+    if not documents:
+        raise EmptyCorpusError(f"There is no readable document in {settings.corpus_dir}: add UTF-8 .txt files to it.")
     entries = entries_for(documents, settings)
     name = settings.index_name()
     home = settings.index_dir / name

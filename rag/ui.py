@@ -43,6 +43,9 @@ STRINGS = {
         "rebuild": "Reconstruire l’index",
         "building": "Construction de l’index…",
         "built": "Index prêt : {paragraphs} paragraphes ({embedded} calculés, {removed} retirés).",
+        "index_busy": "Une autre construction de l’index est en cours : attendez qu’elle se termine, puis réessayez.",
+        "empty_corpus": "Aucun document lisible dans {corpus} : ajoutez-y des fichiers .txt en UTF-8, "
+                        "puis reconstruisez l’index.",
         "passages": "Nombre de paragraphes utilisés",
         "sources": "Sources",
         "lines": "lignes {first}–{last} de {source}",
@@ -75,6 +78,8 @@ STRINGS = {
         "rebuild": "Rebuild the index",
         "building": "Building the index…",
         "built": "Index ready: {paragraphs} paragraphs ({embedded} embedded, {removed} removed).",
+        "index_busy": "Another build of the index is running: wait for it to finish, then try again.",
+        "empty_corpus": "No readable document in {corpus}: add UTF-8 .txt files to it, then rebuild the index.",
         "passages": "Paragraphs used per answer",
         "sources": "Sources",
         "lines": "lines {first}–{last} of {source}",

@@ -9,12 +9,15 @@ from pathlib import Path
 
 import pytest
 import streamlit as st
+from filelock import FileLock
 from streamlit.testing.v1 import AppTest
 
+import rag.index
 from conftest import DATA, REPO
 from rag.config import Settings
 from rag.corpus import load_corpus
 from rag.index import build_index
+from rag.ui import STRINGS, escape_markdown
 
 pytestmark = pytest.mark.usefixtures("fake_embeddings")
 
@@ -98,6 +101,44 @@ def test_no_index_then_rebuild_from_the_sidebar(corpus_copy: Path) -> None:
     assert "rag index" in "\n".join(warning.value for warning in app.warning)
     app.sidebar.button[1].click().run()
     assert not app.exception
+    ask(app, "Qui a signé la lettre de la Turquie ?")
+    assert "Ümit Pamir" in shown(app)
+
+
+def rebuild_button(app: AppTest):
+    return next(button for button in app.sidebar.button if button.label in {ui["rebuild"] for ui in STRINGS.values()})
+
+
+def test_rebuild_while_another_build_runs_says_so_and_the_app_goes_on(app: AppTest) -> None:
+    ask(app, "Who signed the letter from Turkey?").run()  # the interface, sidebar included, in English
+    with FileLock(str(Settings().index_dir / ".build.lock")):  # a `rag index` running
+        rebuild_button(app).click().run()
+    assert not app.exception
+    assert [warning.value for warning in app.sidebar.warning] == [escape_markdown(STRINGS["en"]["index_busy"])]
+    ask(app, "Qui a signé la lettre de la Turquie ?")
+    assert "Ümit Pamir" in shown(app)
+
+
+def test_rebuild_with_an_empty_corpus_says_so_and_the_app_goes_on(app: AppTest, corpus_copy: Path) -> None:
+    for document in corpus_copy.iterdir():
+        document.unlink()
+    rebuild_button(app).click().run()
+    assert not app.exception
+    assert [warning.value for warning in app.sidebar.warning] == [
+        escape_markdown(STRINGS["fr"]["empty_corpus"].format(corpus=corpus_copy))
+    ]
+    ask(app, "Qui a signé la lettre de la Turquie ?")  # the previous index is still there
+    assert "Ümit Pamir" in shown(app)
+
+
+def test_rebuild_failing_otherwise_says_why_and_the_app_goes_on(app: AppTest, monkeypatch: pytest.MonkeyPatch) -> None:
+    def disk_full(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(rag.index, "build_index", disk_full)
+    rebuild_button(app).click().run()
+    assert not app.exception
+    assert "No space left on device" in app.sidebar.warning[0].value
     ask(app, "Qui a signé la lettre de la Turquie ?")
     assert "Ümit Pamir" in shown(app)
 
