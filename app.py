@@ -39,9 +39,9 @@ def get_assistant() -> Assistant:
     return Assistant(Settings())
 
 
-@st.cache_data(max_entries=4)
+@st.cache_data(max_entries=1)
 def get_documents(corpus_dir: str, index_version: str | None) -> dict[str, Document]:
-    """The corpus, read again whenever a build replaces the index (``index_version``)."""
+    """The corpus, read again whenever a build replaces the index (``index_version``): only the latest kept."""
     from pathlib import Path
 
     return {document.info.doc_id: document for document in load_corpus(Path(corpus_dir))}
