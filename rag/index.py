@@ -54,6 +54,10 @@ class IndexBusyError(RagIndexError):
     """Another build holds the lock."""
 
 
+class EmptyCorpusError(RagIndexError):
+    """The corpus folder holds no readable document: there is nothing to index."""
+
+
 @dataclass(frozen=True)
 class Entry:
     """One indexed paragraph: what retrieval returns and cites.
@@ -216,6 +220,7 @@ def build_index(
 
     Raises:
         IndexBusyError: another build is running.
+        EmptyCorpusError: no readable document in the corpus folder (the index is left as it was).
     """
     settings.index_dir.mkdir(parents=True, exist_ok=True)
     lock = FileLock(str(settings.index_dir / ".build.lock"))
@@ -245,6 +250,8 @@ def _build_locked(
 
     started = datetime.now(UTC)
     documents = load_corpus(settings.corpus_dir)
+    if not documents:
+        raise EmptyCorpusError(f"There is no readable document in {settings.corpus_dir}: add UTF-8 .txt files to it.")
     entries = entries_for(documents, settings)
     name = settings.index_name()
     home = settings.index_dir / name
@@ -299,6 +306,19 @@ def _build_locked(
 def _batches(items: list, size: int) -> Iterator[list]:
     for start in range(0, len(items), size):
         yield items[start : start + size]
+
+
+def manifest_version(settings: Settings) -> str | None:
+    """A cheap identity of the current index, changed by every build (None when there is no index).
+
+    Every build writes a new manifest file in place of the old one, so its inode, time
+    and size say whether the index changed, without reading it.
+    """
+    try:
+        stat = (settings.index_dir / settings.index_name() / MANIFEST).stat()
+    except FileNotFoundError:
+        return None
+    return f"{stat.st_ino}-{stat.st_mtime_ns}-{stat.st_size}"
 
 
 def read_manifest(settings: Settings) -> Manifest:

@@ -1,15 +1,26 @@
 """Fixed interface strings (French and English) and safe rendering of untrusted text.
 
-Document and model text is shown as text: every Markdown and HTML character is
-escaped, so a link, an image or a script inside a document or an answer is shown
-literally and never loads or runs.
+Document, model and user text is shown as escaped HTML (for ``st.html``), never as
+Markdown: Streamlit's Markdown turns a URL or an e-mail address into a link even
+when every Markdown character is escaped, HTML does not. So a link, an image or a
+script inside a document or an answer is shown literally, character for character,
+and never loads or runs. ``escape_markdown`` is for the app's own messages shown in
+widgets that only take Markdown (alerts, progress bars).
 """
 
 from __future__ import annotations
 
+import html
 import re
 
+from rag.corpus import Paragraph
+from rag.metadata import DocumentInfo
+
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~:$=^&])")
+# pre-wrap: spaces and line breaks as in the text; anywhere: a long URL wraps instead of overflowing.
+_TEXT = "white-space: pre-wrap; overflow-wrap: anywhere"
+_CAPTION = f"{_TEXT}; font-size: 0.875rem; opacity: 0.6"
+_MARK = "background-color: rgba(255, 164, 33, 0.25); color: inherit; padding: 0 0.15em; border-radius: 0.25em"
 
 STRINGS = {
     "fr": {
@@ -32,6 +43,9 @@ STRINGS = {
         "rebuild": "Reconstruire l’index",
         "building": "Construction de l’index…",
         "built": "Index prêt : {paragraphs} paragraphes ({embedded} calculés, {removed} retirés).",
+        "index_busy": "Une autre construction de l’index est en cours : attendez qu’elle se termine, puis réessayez.",
+        "empty_corpus": "Aucun document lisible dans {corpus} : ajoutez-y des fichiers .txt en UTF-8, "
+                        "puis reconstruisez l’index.",
         "passages": "Nombre de paragraphes utilisés",
         "sources": "Sources",
         "lines": "lignes {first}–{last} de {source}",
@@ -64,6 +78,8 @@ STRINGS = {
         "rebuild": "Rebuild the index",
         "building": "Building the index…",
         "built": "Index ready: {paragraphs} paragraphs ({embedded} embedded, {removed} removed).",
+        "index_busy": "Another build of the index is running: wait for it to finish, then try again.",
+        "empty_corpus": "No readable document in {corpus}: add UTF-8 .txt files to it, then rebuild the index.",
         "passages": "Paragraphs used per answer",
         "sources": "Sources",
         "lines": "lines {first}–{last} of {source}",
@@ -85,20 +101,61 @@ def strings(language: str) -> dict:
 
 
 def escape_markdown(text: str) -> str:
-    """Text that Markdown shows exactly as it is: no link, image, HTML or formatting."""
+    """Text that Markdown shows as it is (no HTML, image or formatting); URLs still become links."""
     return _MARKDOWN_SPECIAL.sub(r"\\\1", text).replace("\n", "  \n")
 
 
-def highlight(text: str, quote: str) -> str:
-    """The paragraph as safe Markdown with the supporting quote highlighted."""
+def _inline(text: str) -> str:
+    """Text as HTML character data: markup characters escaped, line breaks kept."""
+    return html.escape(text, quote=False).replace("\n", "<br>")
+
+
+def _highlighted(text: str, quote: str) -> str:
     start = text.find(quote) if quote else -1
     if start < 0:
-        return escape_markdown(text)
+        return _inline(text)
     end = start + len(quote)
-    return (
-        escape_markdown(text[:start])
-        + ":orange-background["
-        + escape_markdown(quote)
-        + "]"
-        + escape_markdown(text[end:])
-    )
+    return f'{_inline(text[:start])}<mark style="{_MARK}">{_inline(quote)}</mark>{_inline(text[end:])}'
+
+
+def text_html(text: str, quote: str = "") -> str:
+    """Untrusted text as HTML, exactly as written, with the supporting quote highlighted if found."""
+    return f'<div style="{_TEXT}">{_highlighted(text, quote)}</div>'
+
+
+def caption_html(lines: list[str]) -> str:
+    """Untrusted lines as a caption (small, faded)."""
+    return f'<div style="{_CAPTION}">{"<br>".join(_inline(line) for line in lines)}</div>'
+
+
+def heading_html(text: str) -> str:
+    """Untrusted text as a heading."""
+    return f"<h3>{_inline(text)}</h3>"
+
+
+def document_metadata_html(info: DocumentInfo, ui: dict) -> str:
+    """What is known of a document: short title, title, date, file, sender, letter, signatory."""
+    lines = [info.title, f"{ui['date']} : {info.date or '—'} · {info.source}"]
+    lines += [f"{ui[name]} : {value}" for name in ("sender", "letter", "signatory") if (value := getattr(info, name))]
+    return f'<div style="{_CAPTION}"><b>{_inline(info.short_title)}</b><br>{"<br>".join(map(_inline, lines))}</div>'
+
+
+def source_card_html(citation: dict, ui: dict) -> str:
+    """A citation's card: its label; opened, document, letter, section, paragraph, line range and
+    the paragraph with the supporting quote highlighted."""
+    first, last = citation["lines"]
+    details = [citation["doc_title"]]
+    if citation["letter"]:
+        details.append(f"{ui['letter']} : {citation['letter']}")
+    details.append(f"{ui['section']} : {citation['section'] or '—'} · {ui['paragraph']} : {citation['paragraph']}")
+    details.append(ui["lines"].format(first=first, last=last, source=citation["source"]))
+    summary = f'<summary style="cursor: pointer">[{citation["marker"]}] {_inline(citation["citation"])}</summary>'
+    return f"<details>{summary}{caption_html(details)}{text_html(citation['text'], citation['quote'])}</details>"
+
+
+def paragraph_html(paragraph: Paragraph, quote: str = "") -> str:
+    """A paragraph of the document view: its label and line range, then its text (the quote highlighted)."""
+    first, last = paragraph.lines
+    label = f"{paragraph.section}, {paragraph.label}" if paragraph.section else paragraph.label
+    heading = f"<b>{_inline(label)}</b> · {first}–{last}"
+    return f'<div style="{_TEXT}">{heading}<br>{_highlighted(paragraph.text, quote)}</div>'

@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import html
 import re
 import shutil
 from pathlib import Path
 
 import pytest
 import streamlit as st
+from filelock import FileLock
 from streamlit.testing.v1 import AppTest
 
+import rag.index
 from conftest import DATA, REPO
 from rag.config import Settings
+from rag.corpus import load_corpus
 from rag.index import build_index
+from rag.ui import STRINGS, escape_markdown
 
 pytestmark = pytest.mark.usefixtures("fake_embeddings")
 
@@ -29,8 +34,16 @@ def ask(app: AppTest, question: str) -> AppTest:
     return app
 
 
-def markdown_of(app: AppTest) -> str:
-    return "\n".join(element.value for element in app.markdown)
+def shown(app: AppTest) -> str:
+    """The text of the app's untrusted-text elements (st.html) as a browser shows it."""
+    bodies = (element.value.replace("<br>", "\n") for element in app.html)
+    return "\n".join(html.unescape(re.sub(r"<[^>]*>", "", body)) for body in bodies)
+
+
+def card_labels(app: AppTest) -> list[str]:
+    """The labels of the source cards, in order."""
+    summaries = (re.search(r"<summary[^>]*>(.*?)</summary>", element.value) for element in app.main.html)
+    return [html.unescape(summary.group(1)) for summary in summaries if summary]
 
 
 @pytest.fixture
@@ -41,34 +54,30 @@ def app(corpus_copy: Path) -> AppTest:
 
 def test_ask_and_see_a_cited_answer(app: AppTest) -> None:
     ask(app, "Qui a signé la lettre de la Turquie ?")
-    assert "Ümit Pamir" in markdown_of(app)
-    assert [expander.label for expander in app.main.expander] == [
-        "[1] Lettre de la Turquie du 12 avril 2004, signature"
-    ]
-    card = markdown_of(app)
-    assert ":orange-background[" in card  # the supporting quote is highlighted
-    captions = "\n".join(caption.value for caption in app.caption)
-    assert "lignes 18–21 de 2004" in captions and "antalya\\.txt" in captions
+    assert "Ümit Pamir" in shown(app)
+    assert card_labels(app) == ["[1] Lettre de la Turquie du 12 avril 2004, signature"]
+    card = next(element.value for element in app.main.html if "<summary" in element.value)
+    assert "<mark" in card  # the supporting quote is highlighted
+    assert "lignes 18–21 de 2004-04-12_lettre_turquie_document_final_antalya.txt" in shown(app)
 
 
 def test_follow_up_question(app: AppTest) -> None:
     ask(app, "Qui a signé la lettre de la Turquie ?")
     ask(app, "Et celle de la Roumanie ?")
-    labels = [expander.label for expander in app.main.expander]
-    assert "[1] Lettre de la Roumanie du 29 novembre 2006, signature" in labels
+    assert "[1] Lettre de la Roumanie du 29 novembre 2006, signature" in card_labels(app)
     assert len([message for message in app.chat_message if message.name == "user"]) == 2
 
 
 def test_abstention_is_shown_in_plain_words(app: AppTest) -> None:
     ask(app, "Who won the 2018 FIFA World Cup?")
     assert any("do not answer" in warning.value for warning in app.warning)
-    assert not app.main.expander
+    assert not card_labels(app)
 
 
 def test_filter_by_document(app: AppTest) -> None:
     app.sidebar.multiselect[0].select("2004-04-12_lettre_turquie_document_final_antalya").run()
     ask(app, "coopération internationale contre le terrorisme")
-    labels = [expander.label for expander in app.main.expander]
+    labels = card_labels(app)
     assert labels and all("Antalya" in label or "Turquie" in label for label in labels)
 
 
@@ -93,20 +102,71 @@ def test_no_index_then_rebuild_from_the_sidebar(corpus_copy: Path) -> None:
     app.sidebar.button[1].click().run()
     assert not app.exception
     ask(app, "Qui a signé la lettre de la Turquie ?")
-    assert "Ümit Pamir" in markdown_of(app)
+    assert "Ümit Pamir" in shown(app)
 
 
-def test_untrusted_document_text_is_never_rendered_as_html_or_markdown(
-    corpus_copy: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def rebuild_button(app: AppTest):
+    return next(button for button in app.sidebar.button if button.label in {ui["rebuild"] for ui in STRINGS.values()})
+
+
+def test_rebuild_while_another_build_runs_says_so_and_the_app_goes_on(app: AppTest) -> None:
+    ask(app, "Who signed the letter from Turkey?").run()  # the interface, sidebar included, in English
+    with FileLock(str(Settings().index_dir / ".build.lock")):  # a `rag index` running
+        rebuild_button(app).click().run()
+    assert not app.exception
+    assert [warning.value for warning in app.sidebar.warning] == [escape_markdown(STRINGS["en"]["index_busy"])]
+    ask(app, "Qui a signé la lettre de la Turquie ?")
+    assert "Ümit Pamir" in shown(app)
+
+
+def test_rebuild_with_an_empty_corpus_says_so_and_the_app_goes_on(app: AppTest, corpus_copy: Path) -> None:
+    for document in corpus_copy.iterdir():
+        document.unlink()
+    rebuild_button(app).click().run()
+    assert not app.exception
+    assert [warning.value for warning in app.sidebar.warning] == [
+        escape_markdown(STRINGS["fr"]["empty_corpus"].format(corpus=corpus_copy))
+    ]
+    ask(app, "Qui a signé la lettre de la Turquie ?")  # the previous index is still there
+    assert "Ümit Pamir" in shown(app)
+
+
+def test_rebuild_failing_otherwise_says_why_and_the_app_goes_on(app: AppTest, monkeypatch: pytest.MonkeyPatch) -> None:
+    def disk_full(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(rag.index, "build_index", disk_full)
+    rebuild_button(app).click().run()
+    assert not app.exception
+    assert "No space left on device" in app.sidebar.warning[0].value
+    ask(app, "Qui a signé la lettre de la Turquie ?")
+    assert "Ümit Pamir" in shown(app)
+
+
+def test_an_index_rebuilt_from_outside_answers_the_next_question(app: AppTest, corpus_copy: Path) -> None:
+    ask(app, "Que prévoit le protocole zorglubien ?")
+    assert not card_labels(app)
+    shutil.copy(DATA / "untrusted" / "document_piege.txt", corpus_copy)
+    build_index(Settings())  # what `rag index` does, from another process, while the app runs
+    ask(app, "Que prévoit le protocole zorglubien ?")
+    assert card_labels(app) == ["[1] Note d’essai sur la sécurité de l’affichage, en ligne sur www.quarkien.example, "
+                                "dispositif, alinéa 2"]  # fmt: skip
+    assert any("Note d’essai" in option for option in app.sidebar.multiselect[0].options)
+    assert "6 documents" in "\n".join(caption.value for caption in app.sidebar.caption)
+
+
+def test_untrusted_document_text_is_shown_as_escaped_html_never_as_markdown(corpus_copy: Path) -> None:
     shutil.copy(DATA / "untrusted" / "document_piege.txt", corpus_copy)
     build_index(Settings())
     app = start()
     ask(app, "Que prévoit le protocole zorglubien ? Que contient le balisage hostile ?")
-    rendered = markdown_of(app)
-    assert "zorglubien" in rendered
-    assert all(not element.proto.allow_html for element in app.markdown)
-    # Every Markdown or HTML character coming from the document is escaped: shown, never interpreted.
-    assert re.search(r"(?<!\\)<(script|img)", rendered) is None
-    assert re.search(r"(?<!\\)!\[|(?<!\\)\]\(", rendered) is None
-    assert "\\<script\\>" in rendered and "\\!\\[pixel espion\\]" in rendered
+    trap = next(document for document in load_corpus(corpus_copy) if document.info.source == "document_piege.txt")
+    # Not in Markdown: Streamlit's Markdown turns the document's URLs into links, even escaped.
+    markdown = [element.value for kind in ("markdown", "caption", "warning", "info") for element in app.get(kind)]
+    assert not [value for value in markdown if "zorglubien" in value or "quarkien" in value]
+    # As HTML: every markup character from the document escaped, the only tags the app's own.
+    bodies = "".join(element.value for element in app.html)
+    assert set(re.findall(r"</?(\w+)", bodies)) <= {"b", "br", "details", "div", "mark", "summary"}
+    assert "&lt;script&gt;" in bodies and "![pixel espion](http://example.invalid/pixel.png)" in bodies
+    # Shown character for character.
+    assert trap.paragraphs[1].text in shown(app)

@@ -9,12 +9,14 @@ import subprocess
 import sys
 import time
 import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
-from conftest import REPO
+from conftest import DATA, REPO
 from rag.config import Settings
+from rag.corpus import load_corpus
 from rag.index import build_index
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -39,55 +41,121 @@ def free_port() -> int:
 
 
 @pytest.fixture
-def served_app(corpus_copy: Path, tmp_path: Path):
-    build_index(Settings())  # the real packaged MiniLM: this is the app as users get it
-    port = free_port()
-    log = (tmp_path / "streamlit.log").open("w")
-    server = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(REPO / "app.py"), "--server.headless", "true",
-         "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
-        stdout=log, stderr=subprocess.STDOUT, cwd=tmp_path, env=os.environ.copy(),
-    )  # fmt: skip
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 90
-    while True:
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                if response.status == 200:
-                    break
-        except OSError:
-            if time.monotonic() > deadline or server.poll() is not None:
-                server.kill()
-                raise RuntimeError((tmp_path / "streamlit.log").read_text()) from None
-            time.sleep(0.5)
-    yield url
-    server.terminate()
-    server.wait(timeout=30)
+def serve(tmp_path: Path):
+    """Start `streamlit run app.py` on the corpus as it is when called; the app's address."""
+    servers = []
+
+    def start() -> str:
+        build_index(Settings())  # the real packaged MiniLM: this is the app as users get it
+        port = free_port()
+        log = (tmp_path / "streamlit.log").open("w")
+        server = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", str(REPO / "app.py"), "--server.headless", "true",
+             "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
+            stdout=log, stderr=subprocess.STDOUT, cwd=tmp_path, env=os.environ.copy(),
+        )  # fmt: skip
+        servers.append(server)
+        url = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 90
+        while True:
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                    if response.status == 200:
+                        return url
+            except OSError:
+                if time.monotonic() > deadline or server.poll() is not None:
+                    raise RuntimeError((tmp_path / "streamlit.log").read_text()) from None
+                time.sleep(0.5)
+
+    yield start
+    for server in servers:
+        server.terminate()
+        server.wait(timeout=30)
 
 
-def test_question_answer_and_source_card_in_chromium(served_app: str) -> None:
-    from playwright.sync_api import expect, sync_playwright
+@contextmanager
+def chromium_page():
+    from playwright.sync_api import sync_playwright
 
-    artifacts = Path(os.environ.get("TEST_ARTIFACTS_DIR", REPO / "test-artifacts"))
-    artifacts.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
-        page = browser.new_page(viewport={"width": 1400, "height": 1000})
         try:
-            page.goto(served_app, wait_until="domcontentloaded")
-            box = page.get_by_test_id("stChatInputTextArea")
-            expect(box).to_be_visible(timeout=90_000)
-            box.fill("Quels pays ont participé à l'atelier de Bucarest ?")
-            box.press("Enter")
-            card = page.get_by_test_id("stExpander").filter(has_text="préambule, chapeau")
-            expect(card).to_be_visible(timeout=120_000)
-            expect(page.get_by_test_id("stChatMessage").last).to_contain_text("Albanie")
-            card.locator("summary").click()
-            highlighted = card.locator("span", has_text="Slovaquie").first
-            expect(highlighted).to_be_visible()
-            background = highlighted.evaluate("element => getComputedStyle(element).backgroundColor")
-            assert background not in ("rgba(0, 0, 0, 0)", "transparent"), background
-            expect(card).to_contain_text("lignes 44–46")
-            page.screenshot(path=str(artifacts / "browser-answer.png"), full_page=True)
+            yield browser.new_page(viewport={"width": 1400, "height": 1000})
         finally:
             browser.close()
+
+
+def ask(page, question: str) -> None:
+    from playwright.sync_api import expect
+
+    box = page.get_by_test_id("stChatInputTextArea")
+    expect(box).to_be_visible(timeout=90_000)
+    box.fill(question)
+    box.press("Enter")
+
+
+def test_question_answer_and_source_card_in_chromium(corpus_copy: Path, serve) -> None:
+    from playwright.sync_api import expect
+
+    url = serve()
+    artifacts = Path(os.environ.get("TEST_ARTIFACTS_DIR", REPO / "test-artifacts"))
+    artifacts.mkdir(parents=True, exist_ok=True)
+    with chromium_page() as page:
+        page.goto(url, wait_until="domcontentloaded")
+        ask(page, "Quels pays ont participé à l'atelier de Bucarest ?")
+        card = page.locator("details").filter(has_text="préambule, chapeau")
+        expect(card).to_be_visible(timeout=120_000)
+        expect(page.get_by_test_id("stChatMessage").last).to_contain_text("Albanie")
+        card.locator("summary").click()
+        highlighted = card.locator("mark", has_text="Slovaquie")
+        expect(highlighted).to_be_visible()
+        background = highlighted.evaluate("element => getComputedStyle(element).backgroundColor")
+        assert background not in ("rgba(0, 0, 0, 0)", "transparent"), background
+        expect(card).to_contain_text("lignes 44–46")
+        page.screenshot(path=str(artifacts / "browser-answer.png"), full_page=True)
+
+
+SELECTED_TEXT = """element => {
+    const range = document.createRange();
+    range.selectNodeContents(element);
+    getSelection().removeAllRanges();
+    getSelection().addRange(range);
+    return getSelection().toString();
+}"""
+
+
+def test_document_text_is_shown_verbatim_never_as_a_link_or_an_image(corpus_copy: Path, serve) -> None:
+    from playwright.sync_api import expect
+
+    shutil.copy(DATA / "untrusted" / "document_piege.txt", corpus_copy)
+    trap = next(document for document in load_corpus(corpus_copy) if document.info.source == "document_piege.txt")
+    quoted = next(paragraph.text for paragraph in trap.paragraphs if "bureau quarkien" in paragraph.text)
+    url = serve()
+    with chromium_page() as page:
+        requested: list[str] = []
+        page.on("request", lambda request: requested.append(request.url))
+        page.goto(url, wait_until="domcontentloaded")
+        ask(page, "Où le bureau quarkien publie-t-il ses rapports ?")
+        answer = page.get_by_test_id("stChatMessage").last
+        card = answer.locator("details").filter(has_text="dispositif, alinéa 3")
+        expect(card).to_be_visible(timeout=120_000)
+        card.locator("summary").click()
+        # The text is the document's, character for character, as shown and as copied.
+        expect(card.locator("summary")).to_have_text(f"[1] {trap.info.title}, dispositif, alinéa 3")
+        assert card.locator("mark").evaluate(SELECTED_TEXT) == quoted
+        assert quoted in answer.inner_text()
+        answer.get_by_role("button", name="Voir le document entier").click()
+        view = page.locator(".st-key-document-view")
+        expect(view.locator(".st-key-cited-paragraph mark")).to_have_text(quoted)
+        expect(card).to_have_count(1)  # the rerun is over: no stale copy of the card left
+        assert view.locator(".st-key-cited-paragraph mark").evaluate(SELECTED_TEXT) == quoted
+        shown = view.inner_text()
+        assert all(paragraph.text in shown for paragraph in trap.paragraphs)
+        # No link and no image in the answer, its source card or the document view, nor anywhere for the
+        # document's addresses (its title is in the sidebar and above the document view too).
+        for region in (answer, view):
+            found = region.locator("a, img").evaluate_all("elements => elements.map(e => e.outerHTML)")
+            assert found == [], found
+        addresses = "a[href*='quarkien'], a[href*='127.0.0.1:9'], a[href^='mailto:'], img[src*='127.0.0.1:9']"
+        assert page.locator(addresses).count() == 0
+        assert not [address for address in requested if "127.0.0.1:9" in address or "example.invalid" in address]

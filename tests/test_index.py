@@ -13,7 +13,15 @@ import pytest
 from langchain_core.embeddings import DeterministicFakeEmbedding
 
 from rag.config import Settings
-from rag.index import IndexBusyError, IndexMissingError, build_index, chroma_client, collection, read_manifest
+from rag.index import (
+    EmptyCorpusError,
+    IndexBusyError,
+    IndexMissingError,
+    build_index,
+    chroma_client,
+    collection,
+    read_manifest,
+)
 from rag.retrieve import load_retriever
 
 pytestmark = pytest.mark.usefixtures("fake_embeddings")
@@ -190,6 +198,16 @@ def test_a_second_build_refuses_clearly_while_one_runs(corpus_copy: Path, tmp_pa
         holder.kill()
         holder.wait()
     assert build_index(settings).paragraphs == 165
+
+
+def test_an_empty_corpus_is_refused_clearly_and_the_index_kept(corpus_copy: Path) -> None:
+    settings = Settings()
+    build_index(settings)
+    for document in corpus_copy.iterdir():
+        document.unlink()
+    with pytest.raises(EmptyCorpusError, match="no readable document"):
+        build_index(settings)
+    assert len(read_manifest(settings).entries) == 165
 
 
 def test_cli_retrieve_without_index_is_a_clear_error(corpus_copy: Path, capsys: pytest.CaptureFixture[str]) -> None:
