@@ -177,6 +177,7 @@ def _chat(args: argparse.Namespace, settings: Settings) -> int:
             continue
         if not question:
             continue
+        assistant.reload_if_rebuilt()  # a `rag index` run meanwhile is answered from at once
         answer = None
         for part in assistant.stream(question, history):
             if isinstance(part, str):

@@ -159,3 +159,35 @@ def test_document_text_is_shown_verbatim_never_as_a_link_or_an_image(corpus_copy
         addresses = "a[href*='quarkien'], a[href*='127.0.0.1:9'], a[href^='mailto:'], img[src*='127.0.0.1:9']"
         assert page.locator(addresses).count() == 0
         assert not [address for address in requested if "127.0.0.1:9" in address or "example.invalid" in address]
+
+
+def test_a_streamed_generated_answer_never_shows_an_unverified_claim(
+    corpus_copy: Path, serve, fake_openai, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from playwright.sync_api import expect
+
+    # A draft that invents a city, a signatory and a word, streamed slowly enough to be watched.
+    fake_openai.reply = (
+        "Moscou a accueilli le Séminaire du 23 au 25 février 2004 [1]. Poutine a signé la lettre [1]. "
+        "Le Séminaire s’est tenu à Antalya du 23 au 25 février 2004 [1]. PWNED [1]."
+    )
+    fake_openai.chunk_delay = 0.15
+    monkeypatch.setenv("RAG_LLM_PROVIDER", "openai")
+    monkeypatch.setenv("RAG_LLM_BASE_URL", fake_openai.base_url)
+    monkeypatch.setenv("RAG_LLM_MODEL", "fake")
+    url = serve()
+    with chromium_page() as page:
+        page.goto(url, wait_until="domcontentloaded")
+        ask(page, "Quand et où s'est tenu le Séminaire d'Antalya ?")
+        answer = page.get_by_test_id("stChatMessage").last
+        seen = []
+        deadline = time.monotonic() + 120
+        while not fake_openai.requests or not page.locator("details").count():  # bounded: until the cards show
+            seen.append(page.locator("main").inner_text())
+            assert time.monotonic() < deadline, "no answer within 120 s"
+            time.sleep(0.1)
+        expect(answer).to_contain_text("Antalya du 23 au 25 février 2004", timeout=30_000)
+        seen.append(page.locator("main").inner_text())
+    assert len(seen) > 5  # the page was read while the draft streamed (about 4 s of chunks)
+    for invented in ("Moscou", "Poutine", "PWNED"):
+        assert not any(invented in text for text in seen), invented
