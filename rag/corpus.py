@@ -154,13 +154,17 @@ def _paragraphs(
 ) -> list[Paragraph]:
     paragraphs: list[Paragraph] = []
     seen: set[str] = set()
+    # The last suffix given to each base id: the search for a free one resumes there instead
+    # of trying -2, -3… again for every repeat (quadratic in a document of many "titre").
+    last_suffix: dict[str, int] = {}
     for item, (text, notes) in zip(labelled, cleaned, strict=True):
         base = "/".join(part for part in (info.doc_id, _slug(item.section), _slug(item.label)) if part)
-        pid, suffix = base, 1
+        pid, suffix = base, last_suffix.get(base, 1)
         while pid in seen:
             suffix += 1
             pid = f"{base}-{suffix}"
         seen.add(pid)
+        last_suffix[base] = suffix
         lines = item.block.line_numbers
         paragraphs.append(
             Paragraph(
