@@ -31,10 +31,10 @@ def get_assistant() -> Assistant:
 
 
 @st.cache_data(ttl=300)
-def get_documents(corpus_dir: str) -> dict[str, Document]:
+def get_documents(corpus_dir: str, max_document_bytes: int) -> dict[str, Document]:
     from pathlib import Path
 
-    return {document.info.doc_id: document for document in load_corpus(Path(corpus_dir))}
+    return {document.info.doc_id: document for document in load_corpus(Path(corpus_dir), max_document_bytes)}
 
 
 assistant = get_assistant()
@@ -63,7 +63,7 @@ with st.sidebar:
     if st.button(ui["new_conversation"], use_container_width=True):
         state.messages, state.open_doc = [], None
         st.rerun()
-    documents = get_documents(str(settings.corpus_dir))
+    documents = get_documents(str(settings.corpus_dir), settings.max_document_bytes)
     labels = {
         doc_id: f"{d.info.short_title} ({ui['kind'].get(d.info.kind, d.info.kind)})" for doc_id, d in documents.items()
     }
@@ -178,7 +178,8 @@ if question:
 # ---- document view: the whole document, the cited paragraph highlighted and scrolled into view
 if state.open_doc:
     source, para_id, quote = state.open_doc
-    document = next((d for d in get_documents(str(settings.corpus_dir)).values() if d.info.source == source), None)
+    documents = get_documents(str(settings.corpus_dir), settings.max_document_bytes)
+    document = next((d for d in documents.values() if d.info.source == source), None)
     if document is not None:
         st.divider()
         st.subheader(escape_markdown(document.info.title))

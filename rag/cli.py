@@ -9,6 +9,7 @@ import sys
 from collections.abc import Sequence
 
 from pydantic import ValidationError
+from tqdm.contrib.logging import logging_redirect_tqdm
 
 from rag.config import Settings
 from rag.corpus import Document, load_corpus
@@ -19,7 +20,7 @@ from rag.inventory import paragraph_record, select_documents
 
 
 def _paragraphs(args: argparse.Namespace, settings: Settings) -> int:
-    documents = load_corpus(settings.corpus_dir)
+    documents = load_corpus(settings.corpus_dir, settings.max_document_bytes, show_progress=True)
     if not documents:
         print(f"No readable .txt document in {settings.corpus_dir}.", file=sys.stderr)
         return 1
@@ -240,7 +241,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"Invalid setting in the environment (RAG_*): {error}", file=sys.stderr)
         return 2
     try:
-        return args.handler(args, settings)
+        with logging_redirect_tqdm():  # warnings print above the progress bars, not through them
+            return args.handler(args, settings)
     except (RagIndexError, ModelUnavailableError) as error:
         print(error, file=sys.stderr)
         return 1

@@ -207,7 +207,7 @@ def build_index(
 
     Args:
         settings: where the corpus and the index are, and which model embeds.
-        show_progress: show a tqdm progress bar while embedding.
+        show_progress: show tqdm progress bars while parsing the documents and embedding.
         on_stage: called with a short message as each stage starts.
         on_progress: called with (paragraphs embedded, paragraphs to embed) after each batch.
 
@@ -241,7 +241,7 @@ def _build_locked(
     from rag.embeddings import load_embeddings
 
     started = datetime.now(UTC)
-    documents = load_corpus(settings.corpus_dir)
+    documents = load_corpus(settings.corpus_dir, settings.max_document_bytes, show_progress)
     entries = entries_for(documents, settings)
     name = settings.index_name()
     home = settings.index_dir / name
