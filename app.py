@@ -15,7 +15,7 @@ import streamlit.components.v1 as components
 from rag.answer import Answer
 from rag.assistant import Assistant
 from rag.config import Settings
-from rag.corpus import Document, load_corpus
+from rag.corpus import Document, EmptyCorpusError, load_corpus
 from rag.index import RagIndexError, build_index, read_manifest
 from rag.language import detect_language
 from rag.ui import escape_markdown, highlight, strings
@@ -48,11 +48,16 @@ ui = strings(state.lang)
 
 def rebuild() -> None:
     bar = st.sidebar.progress(0.0, text=ui["building"])
-    report = build_index(
-        settings,
-        on_stage=lambda message: bar.progress(0.0, text=escape_markdown(message)),
-        on_progress=lambda done, total: bar.progress(done / total, text=f"{ui['building']} {done}/{total}"),
-    )
+    try:
+        report = build_index(
+            settings,
+            on_stage=lambda message: bar.progress(0.0, text=escape_markdown(message)),
+            on_progress=lambda done, total: bar.progress(done / total, text=f"{ui['building']} {done}/{total}"),
+        )
+    except EmptyCorpusError as error:
+        bar.empty()
+        st.sidebar.error(escape_markdown(str(error)))
+        return
     bar.progress(1.0, text=ui["built"].format(**report.__dict__))
     assistant.reload()
     get_documents.clear()

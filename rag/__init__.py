@@ -3,7 +3,7 @@
 from rag.answer import Answer, Citation
 from rag.assistant import Assistant
 from rag.config import Settings
-from rag.corpus import Document, Paragraph, load_corpus, parse_document
+from rag.corpus import Document, EmptyCorpusError, Paragraph, load_corpus, parse_document
 from rag.index import IndexBusyError, IndexMissingError, build_index
 from rag.metadata import DocumentInfo
 from rag.retrieve import ParagraphRetriever, load_retriever
@@ -14,6 +14,7 @@ __all__ = [
     "Citation",
     "Document",
     "DocumentInfo",
+    "EmptyCorpusError",
     "IndexBusyError",
     "IndexMissingError",
     "Paragraph",

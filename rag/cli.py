@@ -12,7 +12,7 @@ from pydantic import ValidationError
 from tqdm.contrib.logging import logging_redirect_tqdm
 
 from rag.config import Settings
-from rag.corpus import Document, load_corpus
+from rag.corpus import Document, EmptyCorpusError, require_corpus
 from rag.embeddings import ModelUnavailableError
 from rag.evaluate import ANSWERERS, CONFIGS
 from rag.index import RagIndexError, build_index
@@ -20,10 +20,7 @@ from rag.inventory import paragraph_record, select_documents
 
 
 def _paragraphs(args: argparse.Namespace, settings: Settings) -> int:
-    documents = load_corpus(settings.corpus_dir, settings.max_document_bytes, show_progress=True)
-    if not documents:
-        print(f"No readable .txt document in {settings.corpus_dir}.", file=sys.stderr)
-        return 1
+    documents = require_corpus(settings, show_progress=True)
     selected = select_documents(documents, args.doc)
     if not selected:
         names = ", ".join(document.info.doc_id for document in documents)
@@ -243,7 +240,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         with logging_redirect_tqdm():  # warnings print above the progress bars, not through them
             return args.handler(args, settings)
-    except (RagIndexError, ModelUnavailableError) as error:
+    except (EmptyCorpusError, RagIndexError, ModelUnavailableError) as error:
         print(error, file=sys.stderr)
         return 1
 

@@ -35,6 +35,16 @@ _MAX_DOCUMENT_BYTES = Settings.model_fields["max_document_bytes"].default
 _FRENCH_WORDS = {"le", "la", "les", "de", "des", "du", "et", "à", "en", "une", "un", "pour", "sur"}
 
 
+class EmptyCorpusError(RuntimeError):
+    """The corpus folder is missing or holds no readable ``.txt`` document: there is nothing to work from."""
+
+    def __init__(self, corpus_dir: Path) -> None:
+        super().__init__(
+            f"No readable .txt document in {corpus_dir}: put UTF-8 .txt documents there, "
+            "or set RAG_CORPUS_DIR to their folder."
+        )
+
+
 @dataclass(frozen=True)
 class Paragraph:
     """The unit of citation: one paragraph of one document.
@@ -245,4 +255,16 @@ def load_corpus(
             document = load_document(path, max_document_bytes)
             if document is not None:
                 documents.append(document)
+    return documents
+
+
+def require_corpus(settings: Settings, show_progress: bool = False) -> list[Document]:
+    """The documents of ``settings.corpus_dir``, for work that cannot go on without any.
+
+    Raises:
+        EmptyCorpusError: the folder is missing or holds no readable ``.txt`` document.
+    """
+    documents = load_corpus(settings.corpus_dir, settings.max_document_bytes, show_progress)
+    if not documents:
+        raise EmptyCorpusError(settings.corpus_dir)
     return documents

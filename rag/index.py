@@ -30,7 +30,7 @@ from typing import Any
 from filelock import FileLock, Timeout
 
 from rag.config import Settings
-from rag.corpus import Document, Paragraph, load_corpus
+from rag.corpus import Document, Paragraph, require_corpus
 from rag.lexical import LexicalIndex
 
 logger = logging.getLogger(__name__)
@@ -213,6 +213,8 @@ def build_index(
 
     Raises:
         IndexBusyError: another build is running.
+        EmptyCorpusError: the corpus folder is missing or holds no readable document; the index
+            is left as it was.
     """
     settings.index_dir.mkdir(parents=True, exist_ok=True)
     lock = FileLock(str(settings.index_dir / ".build.lock"))
@@ -241,7 +243,7 @@ def _build_locked(
     from rag.embeddings import load_embeddings
 
     started = datetime.now(UTC)
-    documents = load_corpus(settings.corpus_dir, settings.max_document_bytes, show_progress)
+    documents = require_corpus(settings, show_progress)
     entries = entries_for(documents, settings)
     name = settings.index_name()
     home = settings.index_dir / name

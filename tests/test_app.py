@@ -96,6 +96,15 @@ def test_no_index_then_rebuild_from_the_sidebar(corpus_copy: Path) -> None:
     assert "Ümit Pamir" in markdown_of(app)
 
 
+def test_rebuild_on_an_empty_corpus_says_so(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "empty").mkdir()
+    monkeypatch.setenv("RAG_CORPUS_DIR", str(tmp_path / "empty"))
+    app = start()
+    app.sidebar.button[1].click().run()
+    assert not app.exception
+    assert any(error.value.startswith("No readable") for error in app.sidebar.error)  # Markdown-escaped
+
+
 def test_untrusted_document_text_is_never_rendered_as_html_or_markdown(
     corpus_copy: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

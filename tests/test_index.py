@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from rag.config import Settings
+from rag.corpus import EmptyCorpusError
 from rag.index import IndexBusyError, IndexMissingError, build_index, chroma_client, collection, read_manifest
 from rag.retrieve import load_retriever
 
@@ -93,6 +94,17 @@ def test_changed_and_removed_documents_disappear(corpus_copy: Path) -> None:
     assert len(stored_ids(settings)) == len(before) - 47
     assert all(entry.source != path.name for entry in read_manifest(settings).entries)
     assert not load_retriever(k=5, docs=["antalya"]).invoke("Antalya")
+
+
+def test_an_empty_corpus_is_refused_and_leaves_the_index_as_it_was(corpus_copy: Path, tmp_path: Path) -> None:
+    settings = Settings()
+    build_index(settings)
+    empty = settings.model_copy(update={"corpus_dir": tmp_path / "empty"})
+    empty.corpus_dir.mkdir()
+    with pytest.raises(EmptyCorpusError, match=r"No readable \.txt document in"):
+        build_index(empty)
+    assert len(read_manifest(settings).entries) == len(stored_ids(settings)) == 165
+    assert load_retriever(k=1, docs=["antalya"]).invoke("Antalya")
 
 
 def test_missing_index_names_the_command(corpus_copy: Path) -> None:
