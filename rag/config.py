@@ -26,8 +26,8 @@ class Settings(BaseSettings):
         5_000_000,
         ge=1,
         description="Larger .txt files are skipped, with a warning naming them and their size. Parse time grows "
-        "with size: 5 MB in about 8 s, 20 MB in about 20 s on this project's loaded 2-core machine "
-        "(bench/parsing.py), and the app re-reads the corpus every 5 minutes; the corpus's documents are 5-26 KB.",
+        "with size: 5 MB take about 5.5 s, 20 MB about 25 s on this project's 2-core machine (bench/parsing.py); "
+        "the app re-reads the corpus every 5 minutes, and the corpus's documents are 5-26 KB.",
     )
     index_dir: Path = Field(Path("index"), description="Folder where the search index is kept.")
     embedding_model: str = Field(
