@@ -15,8 +15,8 @@ import streamlit.components.v1 as components
 from rag.answer import Answer
 from rag.assistant import Assistant
 from rag.config import Settings
-from rag.corpus import Document, load_corpus
-from rag.index import EmptyCorpusError, IndexBusyError, RagIndexError, build_index, manifest_version, read_manifest
+from rag.corpus import Document, EmptyCorpusError, load_corpus
+from rag.index import IndexBusyError, RagIndexError, build_index, manifest_version, read_manifest
 from rag.language import detect_language
 from rag.ui import (
     caption_html,
@@ -40,11 +40,11 @@ def get_assistant() -> Assistant:
 
 
 @st.cache_data(max_entries=1)
-def get_documents(corpus_dir: str, index_version: str | None) -> dict[str, Document]:
+def get_documents(corpus_dir: str, max_document_bytes: int, index_version: str | None) -> dict[str, Document]:
     """The corpus, read again whenever a build replaces the index (``index_version``): only the latest kept."""
     from pathlib import Path
 
-    return {document.info.doc_id: document for document in load_corpus(Path(corpus_dir))}
+    return {document.info.doc_id: document for document in load_corpus(Path(corpus_dir), max_document_bytes)}
 
 
 assistant = get_assistant()
@@ -84,7 +84,7 @@ with st.sidebar:
     if st.button(ui["new_conversation"], use_container_width=True):
         state.messages, state.open_doc = [], None
         st.rerun()
-    documents = get_documents(str(settings.corpus_dir), manifest_version(settings))
+    documents = get_documents(str(settings.corpus_dir), settings.max_document_bytes, manifest_version(settings))
     labels = {
         doc_id: f"{d.info.short_title} ({ui['kind'].get(d.info.kind, d.info.kind)})" for doc_id, d in documents.items()
     }

@@ -3,8 +3,8 @@
 from rag.answer import Answer, Citation
 from rag.assistant import Assistant
 from rag.config import Settings
-from rag.corpus import Document, Paragraph, load_corpus, parse_document
-from rag.index import EmptyCorpusError, IndexBusyError, IndexMissingError, build_index
+from rag.corpus import Document, EmptyCorpusError, Paragraph, load_corpus, parse_document
+from rag.index import IndexBusyError, IndexMissingError, build_index
 from rag.metadata import DocumentInfo
 from rag.retrieve import ParagraphRetriever, load_retriever
 

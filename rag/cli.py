@@ -9,9 +9,10 @@ import sys
 from collections.abc import Sequence
 
 from pydantic import ValidationError
+from tqdm.contrib.logging import logging_redirect_tqdm
 
 from rag.config import Settings
-from rag.corpus import Document, load_corpus
+from rag.corpus import Document, EmptyCorpusError, require_corpus
 from rag.embeddings import ModelUnavailableError
 from rag.evaluate import ANSWERERS, CONFIGS
 from rag.index import RagIndexError, build_index
@@ -21,10 +22,7 @@ from rag.textfix import valid_text
 
 
 def _paragraphs(args: argparse.Namespace, settings: Settings) -> int:
-    documents = load_corpus(settings.corpus_dir)
-    if not documents:
-        print(f"No readable .txt document in {settings.corpus_dir}.", file=sys.stderr)
-        return 1
+    documents = require_corpus(settings, show_progress=True)
     selected = select_documents(documents, args.doc)
     if not selected:
         names = ", ".join(document.info.doc_id for document in documents)
@@ -259,8 +257,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"Invalid setting in the environment (RAG_*): {error}", file=sys.stderr)
         return 2
     try:
-        return args.handler(args, settings)
-    except (RagIndexError, ModelUnavailableError, GenerationError) as error:
+        with logging_redirect_tqdm():  # warnings print above the progress bars, not through them
+            return args.handler(args, settings)
+    except (EmptyCorpusError, RagIndexError, ModelUnavailableError, GenerationError) as error:
         print(error, file=sys.stderr)
         return 1
 

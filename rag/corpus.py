@@ -8,6 +8,9 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
+from tqdm.auto import tqdm
+
+from rag.config import Settings
 from rag.metadata import SIDECAR_SUFFIX, DocumentInfo, apply_sidecar, derive_info
 from rag.paragraphs import split_blocks
 from rag.structure import (
@@ -27,7 +30,19 @@ logger = logging.getLogger(__name__)
 _LEADING_NUMBER = re.compile(r"^\s*\S{1,3}\.\s+")
 _LEADING_NOTE_NUMBER = re.compile(r"^\s*\d{1,2}\s+")
 _ROMAN_SECTION = re.compile(r"^([IVXLC]+)\.\s")
+# For callers that give a folder only: the default of the setting.
+_MAX_DOCUMENT_BYTES = Settings.model_fields["max_document_bytes"].default
 _FRENCH_WORDS = {"le", "la", "les", "de", "des", "du", "et", "à", "en", "une", "un", "pour", "sur"}
+
+
+class EmptyCorpusError(RuntimeError):
+    """The corpus folder is missing or holds no readable ``.txt`` document: there is nothing to work from."""
+
+    def __init__(self, corpus_dir: Path) -> None:
+        super().__init__(
+            f"No readable .txt document in {corpus_dir}: put UTF-8 .txt documents there, "
+            "or set RAG_CORPUS_DIR to their folder."
+        )
 
 
 @dataclass(frozen=True)
@@ -154,13 +169,17 @@ def _paragraphs(
 ) -> list[Paragraph]:
     paragraphs: list[Paragraph] = []
     seen: set[str] = set()
+    # The last suffix given to each base id: the search for a free one resumes there instead
+    # of trying -2, -3… again for every repeat (quadratic in a document of many "titre").
+    last_suffix: dict[str, int] = {}
     for item, (text, notes) in zip(labelled, cleaned, strict=True):
         base = "/".join(part for part in (info.doc_id, _slug(item.section), _slug(item.label)) if part)
-        pid, suffix = base, 1
+        pid, suffix = base, last_suffix.get(base, 1)
         while pid in seen:
             suffix += 1
             pid = f"{base}-{suffix}"
         seen.add(pid)
+        last_suffix[base] = suffix
         lines = item.block.line_numbers
         paragraphs.append(
             Paragraph(
@@ -181,9 +200,18 @@ def _paragraphs(
     return paragraphs
 
 
-def load_document(path: Path) -> Document | None:
-    """Read and parse one ``.txt`` document; None (with a warning) when it cannot be read."""
+def load_document(path: Path, max_document_bytes: int = _MAX_DOCUMENT_BYTES) -> Document | None:
+    """Read and parse one ``.txt`` document; None (with a warning) when it cannot be read or is too big."""
     try:
+        size = path.stat().st_size
+        if size > max_document_bytes:
+            logger.warning(
+                "skipped %s: %s bytes, over the limit of %s bytes (RAG_MAX_DOCUMENT_BYTES)",
+                path.name,
+                f"{size:,}",
+                f"{max_document_bytes:,}",
+            )
+            return None
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError:
         logger.warning("skipped %s: not UTF-8 text", path.name)
@@ -197,22 +225,46 @@ def load_document(path: Path) -> Document | None:
     return parse_document(path.name, text, path)
 
 
-def load_corpus(corpus_dir: Path) -> list[Document]:
+def load_corpus(
+    corpus_dir: Path, max_document_bytes: int = _MAX_DOCUMENT_BYTES, show_progress: bool = False
+) -> list[Document]:
     """Load every readable ``.txt`` document of a folder, in file-name order.
 
     Anything else is skipped with a warning naming the file; nothing raises.
+
+    Args:
+        corpus_dir: the folder.
+        max_document_bytes: larger files are skipped (see ``Settings.max_document_bytes``).
+        show_progress: show a tqdm progress bar over the files, naming the one being parsed.
     """
     if not corpus_dir.is_dir():
         logger.warning("corpus folder %s does not exist", corpus_dir)
         return []
+    paths = [
+        path
+        for path in sorted(corpus_dir.iterdir())
+        if not (path.name.startswith(".") or path.name.endswith(SIDECAR_SUFFIX) or path.is_dir())
+    ]
     documents = []
-    for path in sorted(corpus_dir.iterdir()):
-        if path.name.startswith(".") or path.name.endswith(SIDECAR_SUFFIX) or path.is_dir():
-            continue
-        if path.suffix.lower() != ".txt":
-            logger.warning("skipped %s: only .txt documents are read", path.name)
-            continue
-        document = load_document(path)
-        if document is not None:
-            documents.append(document)
+    with tqdm(paths, desc="Parsing", unit="file", disable=not show_progress, leave=False) as files:
+        for path in files:
+            files.set_postfix_str(path.name)
+            if path.suffix.lower() != ".txt":
+                logger.warning("skipped %s: only .txt documents are read", path.name)
+                continue
+            document = load_document(path, max_document_bytes)
+            if document is not None:
+                documents.append(document)
+    return documents
+
+
+def require_corpus(settings: Settings, show_progress: bool = False) -> list[Document]:
+    """The documents of ``settings.corpus_dir``, for work that cannot go on without any.
+
+    Raises:
+        EmptyCorpusError: the folder is missing or holds no readable ``.txt`` document.
+    """
+    documents = load_corpus(settings.corpus_dir, settings.max_document_bytes, show_progress)
+    if not documents:
+        raise EmptyCorpusError(settings.corpus_dir)
     return documents

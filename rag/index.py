@@ -33,7 +33,7 @@ from typing import Any
 from filelock import FileLock, Timeout
 
 from rag.config import Settings
-from rag.corpus import Document, Paragraph, load_corpus
+from rag.corpus import Document, Paragraph, require_corpus
 from rag.lexical import LexicalIndex
 
 logger = logging.getLogger(__name__)
@@ -52,10 +52,6 @@ class IndexMissingError(RagIndexError):
 
 class IndexBusyError(RagIndexError):
     """Another build holds the lock."""
-
-
-class EmptyCorpusError(RagIndexError):
-    """The corpus folder holds no readable document: there is nothing to index."""
 
 
 @dataclass(frozen=True)
@@ -214,13 +210,14 @@ def build_index(
 
     Args:
         settings: where the corpus and the index are, and which model embeds.
-        show_progress: show a tqdm progress bar while embedding.
+        show_progress: show tqdm progress bars while parsing the documents and embedding.
         on_stage: called with a short message as each stage starts.
         on_progress: called with (paragraphs embedded, paragraphs to embed) after each batch.
 
     Raises:
         IndexBusyError: another build is running.
-        EmptyCorpusError: no readable document in the corpus folder (the index is left as it was).
+        EmptyCorpusError: the corpus folder is missing or holds no readable document; the index
+            is left as it was.
     """
     settings.index_dir.mkdir(parents=True, exist_ok=True)
     lock = FileLock(str(settings.index_dir / ".build.lock"))
@@ -249,9 +246,7 @@ def _build_locked(
     from rag.embeddings import load_embeddings
 
     started = datetime.now(UTC)
-    documents = load_corpus(settings.corpus_dir)
-    if not documents:
-        raise EmptyCorpusError(f"There is no readable document in {settings.corpus_dir}: add UTF-8 .txt files to it.")
+    documents = require_corpus(settings, show_progress)
     entries = entries_for(documents, settings)
     name = settings.index_name()
     home = settings.index_dir / name

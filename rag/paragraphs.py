@@ -9,7 +9,7 @@ and which source lines it takes; naming the paragraphs is ``structure.py``'s job
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from rag.textfix import OCR_DIGITS, join_lines
 
@@ -154,61 +154,68 @@ def _read_note_zone(lines: list[str], start: int, expected: int) -> tuple[int, l
     return index, blocks
 
 
+@dataclass
+class _Group:
+    """The lines of the paragraph being read, and whether one of them is a list item."""
+
+    number: int | None
+    lines: list[_Line] = field(default_factory=list)
+    has_list_item: bool = False
+
+    def add(self, line: _Line) -> None:
+        self.lines.append(line)
+        # Kept up to date line by line: rescanning the group at each page break would be quadratic.
+        self.has_list_item = self.has_list_item or bool(_LIST_ITEM.match(line.text.strip()))
+
+
 def _group_running_text(running: list[_Line | None]) -> list[Block]:
     numbering = _Numbering()
-    groups: list[tuple[list[_Line], int | None]] = []
-    current: list[_Line] = []
-    current_number: int | None = None
+    groups: list[_Group] = []
     gap = False
     for line in running:
         if line is None:
-            gap = bool(current)
+            gap = bool(groups)
             continue
         number = numbering.match(line.text)
-        if current and not _starts_new(current, line, number, gap):
-            current.append(line)
-        else:
-            if current:
-                groups.append((current, current_number))
-            current, current_number = [line], number
+        if not groups or _starts_new(groups[-1], line, number, gap):
+            groups.append(_Group(number))
             if number is not None:
                 numbering.accept(number)
+        groups[-1].add(line)
         gap = False
-    if current:
-        groups.append((current, current_number))
     return _merge_lone_conjunctions(
         [
             Block(
-                line_numbers=tuple(line.number for line in group),
-                raw=join_lines([line.text for line in group]),
-                number=number,
+                line_numbers=tuple(line.number for line in group.lines),
+                raw=join_lines([line.text for line in group.lines]),
+                number=group.number,
             )
-            for group, number in groups
+            for group in groups
         ]
     )
 
 
-def _starts_new(current: list[_Line], line: _Line, number: int | None, gap: bool) -> bool:
-    """Decide whether ``line`` starts a paragraph or carries on ``current``."""
+def _starts_new(group: _Group, line: _Line, number: int | None, gap: bool) -> bool:
+    """Decide whether ``line`` starts a paragraph or carries on ``group``."""
     if number is not None:
         return True
-    previous = current[-1].text.rstrip()
+    previous = group.lines[-1].text.rstrip()
     stripped = line.text.strip()
     if gap:
-        return not _continues_across_gap(current, previous, stripped)
+        return not _continues_across_gap(group, previous, stripped)
     indent = len(line.text) - len(line.text.lstrip())
     if indent and previous.endswith(_TERMINAL):
         return True
     return indent >= 2 and stripped[:1].isupper()
 
 
-def _continues_across_gap(current: list[_Line], previous: str, stripped: str) -> bool:
+def _continues_across_gap(group: _Group, previous: str, stripped: str) -> bool:
     """A page break (blank lines) does not end a paragraph whose next line carries on."""
     first = stripped[:1]
     if first.islower() or stripped.startswith("(Signé)"):
         return True
     if _LIST_ITEM.match(stripped):
-        return previous.endswith(":") or any(_LIST_ITEM.match(x.text.strip()) for x in current)
+        return previous.endswith(":") or group.has_list_item
     return first.isdigit() and not previous.endswith(_TERMINAL)
 
 

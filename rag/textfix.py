@@ -46,6 +46,9 @@ _OCR_WORDS = re.compile(r"\b([Cc])euvre")
 # Roman numerals (I, V, X) are left out on purpose: "I." is a section heading.
 OCR_DIGITS = str.maketrans({"S": "5", "O": "0", "o": "0", "B": "8", "Z": "2", "G": "6", "l": "1"})
 
+# A line that ends with a hyphen glued to a word: "sous-" (looked for in its last two characters).
+_HYPHEN_AT_END = re.compile(r"\w-$")
+
 
 def repair_ocr(text: str) -> str:
     """Repair OCR damage by general rules, never by per-line patches.
@@ -97,15 +100,14 @@ def join_lines(lines: list[str]) -> str:
 
     A line that ends with a hyphen glued to a word (``sous-``) is joined
     without a space: in French the hyphen belongs to the compound word.
+    Only the end of the previous line is looked at, so joining is linear
+    in the length of the paragraph.
     """
-    joined = ""
+    parts: list[str] = []
     for line in (line.strip() for line in lines):
         if not line:
             continue
-        if not joined:
-            joined = line
-        elif re.search(r"\w-$", joined):
-            joined += line
-        else:
-            joined += " " + line
-    return re.sub(r"\s+", " ", joined)
+        if parts and not _HYPHEN_AT_END.search(parts[-1][-2:]):
+            parts.append(" ")
+        parts.append(line)
+    return re.sub(r"\s+", " ", "".join(parts))

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import logging
+from pathlib import Path
 
 import pytest
 
@@ -38,10 +40,31 @@ def test_unknown_document_is_a_clear_error(capsys: pytest.CaptureFixture[str]) -
     assert "No document matches 'nonexistent'" in capsys.readouterr().err
 
 
-def test_empty_corpus_is_a_clear_error(tmp_path, monkeypatch, capsys: pytest.CaptureFixture[str]) -> None:
-    monkeypatch.setenv("RAG_CORPUS_DIR", str(tmp_path))
-    assert main(["paragraphs"]) == 1
-    assert "No readable .txt document" in capsys.readouterr().err
+@pytest.mark.parametrize("command", ["paragraphs", "index"])
+@pytest.mark.parametrize("folder", ["empty", "missing"])
+def test_empty_or_missing_corpus_is_a_plain_message(
+    command: str, folder: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    corpus = tmp_path / "docs"
+    if folder == "empty":
+        corpus.mkdir()
+    monkeypatch.setenv("RAG_CORPUS_DIR", str(corpus))
+    assert main([command]) == 1
+    assert f"No readable .txt document in {corpus}: put UTF-8 .txt documents there" in capsys.readouterr().err
+
+
+def test_a_document_over_the_size_limit_is_skipped_and_the_others_listed(
+    corpus_copy: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    (corpus_copy / "huge.txt").write_text("de la coopération\n" * 5_000, encoding="utf-8")  # 19 bytes a line
+    monkeypatch.setenv("RAG_MAX_DOCUMENT_BYTES", "50000")
+    with caplog.at_level(logging.WARNING):
+        assert main(["paragraphs", "--json"]) == 0
+    assert len(capsys.readouterr().out.splitlines()) == 29 + 36 + 47 + 40 + 13
+    assert "skipped huge.txt: 95,000 bytes, over the limit of 50,000 bytes (RAG_MAX_DOCUMENT_BYTES)" in caplog.text
 
 
 def test_invalid_setting_is_a_clear_error(monkeypatch, capsys: pytest.CaptureFixture[str]) -> None:

@@ -12,6 +12,8 @@ import pytest
 from conftest import CORPUS
 from rag.corpus import load_corpus
 
+BIG_TEXT = "de la coopération contre le terrorisme\n" * 2_000  # 80 KB
+
 
 @pytest.fixture
 def folder(tmp_path: Path) -> Path:
@@ -64,3 +66,27 @@ def test_windows_line_endings_and_bom_are_read(tmp_path: Path) -> None:
     (document,) = load_corpus(tmp_path)
     assert len(document.paragraphs) == 47
     assert document.paragraphs[0].text.startswith("Lettre datée du 12 avril 2004")
+
+
+def test_a_file_over_the_size_limit_is_skipped_with_a_warning_naming_it_and_its_size(
+    folder: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    (folder / "huge.txt").write_text(BIG_TEXT, encoding="utf-8")
+    size = (folder / "huge.txt").stat().st_size
+    with caplog.at_level(logging.WARNING):
+        documents = load_corpus(folder, max_document_bytes=size - 1)
+    assert [document.info.source for document in documents] == ["antalya.txt"]
+    assert f"skipped huge.txt: {size:,} bytes, over the limit of {size - 1:,} bytes (RAG_MAX_DOCUMENT_BYTES)" in (
+        caplog.text
+    )
+    assert [document.info.source for document in load_corpus(folder, max_document_bytes=size)] == [
+        "antalya.txt",
+        "huge.txt",
+    ]
+
+
+def test_a_file_over_the_size_limit_loses_nothing_else(folder: Path) -> None:
+    shutil.copy(next(CORPUS.glob("*roumanie*.txt")), folder / "zz_roumanie.txt")  # read after the big file
+    alone = load_corpus(folder)
+    (folder / "huge.txt").write_text(BIG_TEXT, encoding="utf-8")
+    assert load_corpus(folder, max_document_bytes=50_000) == alone
