@@ -27,8 +27,9 @@ def _segmenter(language: str) -> pysbd.Segmenter:
 def split_sentences(text: str, language: str) -> tuple[str, ...]:
     """The sentences of ``text`` in ``language`` (an ISO 639-1 code), stripped, in order.
 
-    A piece without a letter or digit (a closing "»" or ")" that the splitter leaves alone)
-    stays with the sentence before it; a line break always ends a sentence.
+    A piece without a letter or digit (a closing "»" or ")" that the splitter leaves alone),
+    or one that follows its full stop without a space ("![image]"), stays with the sentence
+    before it; a line break always ends a sentence.
     """
     parts: list[str] = []
     for block in _LINE_BREAKS.split(text):
@@ -37,7 +38,8 @@ def split_sentences(text: str, language: str) -> tuple[str, ...]:
             piece = block[span.start : span.end].strip()
             if not piece:
                 continue
-            if parts and start is not None and not re.search(r"\w", piece):
+            glued = span.start > 0 and not block[span.start - 1].isspace()  # "distante ![image]": no boundary
+            if parts and start is not None and (glued or not re.search(r"\w", piece)):
                 parts[-1] = block[start : span.end].strip()
                 continue
             start = span.start
