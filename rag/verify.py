@@ -96,18 +96,16 @@ class Evidence:
             self.words |= {word for text in texts for word in english_words_for(text)}
         self.stems = {stem for code in self.languages for stem in stems(list(self.words), code)}
 
-    def has_word(self, word: str) -> bool:
+    def has_word(self, word: str, language: str | None = None) -> bool:
         """Whether the evidence uses the word, in some form (an English word: or its French term)."""
-        if fold(word) in self.words or stems([word], self.language)[0] in self.stems:
+        language = language or self.language
+        if fold(word) in self.words or stems([word], language)[0] in self.stems:
             return True
-        if self.language != "en" or "fr" not in self.languages:
+        if language != "en" or "fr" not in self.languages:
             return False
         # The glossary's first French word for an English one ("UNODC": "onudc office des Nations Unies…").
         french = [term for term in _words(to_french_terms(word)) if not _is_function_word(term, "fr")]
-        return bool(french) and fold(french[0]) != fold(word) and self.has_word_in("fr", french[0])
-
-    def has_word_in(self, language: str, word: str) -> bool:
-        return fold(word) in self.words or stems([word], language)[0] in self.stems
+        return bool(french) and fold(french[0]) != fold(word) and self.has_word(french[0], "fr")
 
     def has_claim(self, claim: str) -> bool:
         """Whether the evidence says a specific: a number, date or symbol as written, a name as a word."""
