@@ -47,7 +47,10 @@ class LexicalIndex:
     def build(cls, texts: list[str], k1: float = 0.9, b: float = 0.4) -> LexicalIndex:
         """Index ``texts``; passage ``i`` of the results is ``texts[i]``."""
         model = bm25s.BM25(k1=k1, b=b)
-        model.index(tokenize(texts) if texts else [[]], show_progress=False)
+        tokens = tokenize(texts) if texts else [[]]
+        if not any(tokens):  # only stop-words (bm25s cannot index an empty vocabulary): a token no query has
+            tokens = [["\x00"] for _ in tokens]
+        model.index(tokens, show_progress=False)
         return cls(model, len(texts))
 
     def save(self, folder: Path) -> None:

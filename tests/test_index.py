@@ -219,3 +219,11 @@ def test_an_entry_knows_the_footnotes_it_calls(corpus_copy: Path) -> None:
     assert entries[f"{resolution}/preambule/alinea-7"].notes == (f"{resolution}/notes/note-1",)
     assert entries[f"{resolution}/notes/note-1"].text.startswith("Résolution 55/59")
     assert entries[f"{resolution}/preambule/alinea-6"].notes == ()
+
+
+def test_a_corpus_of_stop_words_only_is_indexed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "mots").mkdir()
+    (tmp_path / "mots" / "le.txt").write_text("Et le la.\n", encoding="utf-8")
+    monkeypatch.setenv("RAG_CORPUS_DIR", str(tmp_path / "mots"))
+    assert build_index(Settings()).paragraphs == 1
+    assert load_retriever(k=1, mode="bm25").invoke("le") == []
