@@ -8,8 +8,8 @@ The best sentences, up to three and from more than one paragraph when the answer
 is spread over several, are quoted, each with its marker.
 
 It abstains when the best paragraph covers too little of the question's
-vocabulary (``support`` below ``Settings.abstain_below``, chosen on the blind
-questions), when the question names something the documents never mention,
+vocabulary (``support`` below ``Settings.abstain_below``, calibrated on the
+question set), when the question names something the documents never mention,
 and when no paragraph meets what the question requires (``rag.constraints``).
 """
 
