@@ -2,25 +2,18 @@
 
 from __future__ import annotations
 
-from functools import cache
 from pathlib import Path
 
 import bm25s
 import numpy as np
-import Stemmer
 from bm25s.stopwords import STOPWORDS_FRENCH
 
-from rag.textfix import fold
-
-
-@cache
-def _stemmer() -> Stemmer.Stemmer:
-    return Stemmer.Stemmer("french")
+from rag.language import stems
 
 
 def _stem(words: list[str]) -> list[str]:
     # Accents are folded after stemming, so "cooperation" typed without them still matches.
-    return [fold(stem) for stem in _stemmer().stemWords(words)]
+    return stems(words, "fr")
 
 
 def tokenize(texts: list[str]) -> list[list[str]]:
