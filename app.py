@@ -17,7 +17,6 @@ from rag.assistant import Assistant
 from rag.config import Settings
 from rag.corpus import Document, EmptyCorpusError, load_corpus
 from rag.index import IndexBusyError, RagIndexError, build_index, manifest_version, read_manifest
-from rag.language import detect_language
 from rag.ui import (
     caption_html,
     document_metadata_html,
@@ -152,9 +151,9 @@ for index, message in enumerate(state.messages):
 
 question = st.chat_input(ui["placeholder"])
 if question:
-    state.lang = detect_language(question)
-    ui = strings(state.lang)
     history = [{"role": m["role"], "content": m["content"]} for m in state.messages]
+    state.lang = assistant.language_of(question, history)
+    ui = strings(state.lang)
     state.messages.append({"role": "user", "content": question})
     with st.chat_message("user"):
         st.html(text_html(question))

@@ -13,30 +13,11 @@ from rag.conversation import needs_context, standalone_question
 from rag.extractive import Vocabulary, extractive_answer
 from rag.index import RagIndexError, manifest_version
 from rag.language import detect_language
+from rag.messages import message
 from rag.retrieve import Hit, ParagraphIndex
 from rag.textfix import valid_text
 
 logger = logging.getLogger(__name__)
-
-MESSAGES = {
-    "empty": {
-        "fr": "Posez une question sur les documents.",
-        "en": "Please ask a question about the documents.",
-    },
-    "too_long": {
-        "fr": "La question est trop longue ({length} caractères, au plus {limit}). Raccourcissez-la.",
-        "en": "The question is too long ({length} characters, at most {limit}). Please shorten it.",
-    },
-    "unreachable": {
-        "fr": "Le serveur du modèle ({where}) n’a pas pu être joint : voici la réponse extraite des documents.",
-        "en": "The model server ({where}) could not be reached: here is the answer extracted from the documents.",
-    },
-    "fallback": {
-        "fr": "La réponse du modèle n’a pas passé la vérification des citations ({reason}) : "
-        "voici la réponse extraite des documents.",
-        "en": "The model's answer failed citation checks ({reason}): here is the answer extracted from the documents.",
-    },
-}
 
 
 class Assistant:
@@ -125,13 +106,13 @@ class Assistant:
         """
         question = valid_text(question or "").strip()
         history = [{**turn, "content": valid_text(str(turn.get("content", "")))} for turn in history or []]
-        language = detect_language(question) if question else "fr"
+        language = self.language_of(question, history)
         if not question:
-            yield Answer(text=MESSAGES["empty"][language], abstained=True, notice="empty", language=language)
+            yield Answer(text=message("empty", language), abstained=True, notice="empty", language=language)
             return
         limit = self.settings.max_question_chars
         if len(question) > limit:
-            text = MESSAGES["too_long"][language].format(length=len(question), limit=limit)
+            text = message("too_long", language).format(length=len(question), limit=limit)
             yield Answer(text=text, abstained=True, notice="too_long", language=language)
             return
         try:
@@ -154,6 +135,18 @@ class Assistant:
             yield extracted
             return
         yield from self._generate(question, language, hits, history or [], extracted)
+
+    def language_of(self, question: str, history: list[dict[str, str]]) -> str:
+        """The language to answer in: the question's; for one too short to tell ("Et 2002 ?"), that of
+        the user's earlier turns, else that of most of the documents (English without an index)."""
+        try:
+            language = self.index.main_language
+        except RagIndexError:
+            language = "en"
+        for turn in history:
+            if turn.get("role") == "user":
+                language = detect_language(turn["content"], default=language)
+        return detect_language(question, default=language) if question else language
 
     def _retrieve(
         self, question: str, history: list[dict[str, str]], docs: list[str] | None, k: int
@@ -180,12 +173,11 @@ class Assistant:
                 yield text
             answer = verifier.answer()
         except ModelUnreachableError as error:
-            answer, notice = None, MESSAGES["unreachable"][language].format(where=error.where)
+            answer, notice = None, message("unreachable", language).format(where=error.where)
         except GenerationError as error:
-            answer, notice = None, MESSAGES["fallback"][language].format(reason=error)
+            answer, notice = None, message("fallback", language).format(reason=error)
         else:
-            reason = "aucune phrase vérifiée" if language == "fr" else "no verified sentence"
-            notice = MESSAGES["fallback"][language].format(reason=reason)
+            notice = message("fallback", language).format(reason=message("nothing_verified", language))
         for item in verifier.rejected:
             logger.info("removed unverified sentence (%s): %s", item.reason, item.sentence)
         if answer is None:

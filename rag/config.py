@@ -11,7 +11,7 @@ from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 # Bump when the way documents are cut or embedded changes: old indexes are then not reused.
-CHUNKING_VERSION = "paragraphs-v4"
+CHUNKING_VERSION = "paragraphs-v5"
 
 
 class Settings(BaseSettings):
@@ -55,8 +55,12 @@ class Settings(BaseSettings):
     k: int = Field(5, ge=1, le=100, description="Number of paragraphs the retriever returns.")
     fetch_k: int = Field(40, ge=1, description="Candidates taken from each ranking before fusion.")
     rrf_k: int = Field(60, ge=1, description="Constant of reciprocal rank fusion.")
-    dense_weight_fr: float = Field(0.15, ge=0, description="Weight of the dense ranking for French questions.")
-    dense_weight_en: float = Field(0.0, ge=0, description="Weight of the dense ranking for English questions.")
+    dense_weight: float = Field(
+        0.15, ge=0, description="Weight of the dense ranking for a question in a language of the documents."
+    )
+    dense_weight_other_language: float = Field(
+        0.0, ge=0, description="Weight of the dense ranking for a question in a language no document is in."
+    )
     heading_weight: float = Field(
         0.5, ge=0, description="Factor on the search weight of titles, headings and date lines."
     )

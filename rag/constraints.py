@@ -182,8 +182,14 @@ def answers_the_type(question: str, sentence: str) -> bool:
     return True
 
 
+def _rules_language(question: str) -> str:
+    """``en`` or ``fr``: the rules read French and English questions (about French paragraphs), and
+    one too short to tell as French."""
+    return "en" if detect_language(question, default="fr") == "en" else "fr"
+
+
 def _stems(text: str, language: str) -> set[str]:
-    return set(tokenize([to_french_terms(text) if language == "en" else text])[0])
+    return set(tokenize([to_french_terms(text) if language == "en" else text], "fr")[0])
 
 
 def specifics(question: str) -> tuple[set[str], set[str], list[tuple[str, set[str], set[str]]]]:
@@ -207,6 +213,7 @@ def unmentioned(
     known: Callable[[str], bool],
     last_turn: str | None = None,
     uses_word: Callable[[str], bool] | None = None,
+    language: str | None = None,
 ) -> str | None:
     """What the question asks about that the corpus never mentions, as the question says it: a
     name most of whose words no paragraph uses ("la Fédération de Russie", "the Budapest
@@ -220,19 +227,22 @@ def unmentioned(
             focus (``rag.focus``) is the last turn's.
         uses_word: whether the corpus uses a word as it is written; an English word of the focus
             the glossary does not translate is then known only when the documents use it as such.
+        language: that of the last turn (``fr`` or ``en``); told from it when not given.
     """
     for name, french, english in specifics(question)[2]:
         if _unknown(french, known) and _unknown(english, known):
             return name
     asked = last_turn or question
-    language = detect_language(asked)
+    language = language or _rules_language(asked)
     for focus in question_focus(asked, language, uses_word) + yes_no_topic(asked, language, uses_word):
         if not any(known(stem) for stem in focus.stems):
             return focus.words
     return None
 
 
-def unaddressed(question: str, paragraphs: list[str], uses_word: Callable[[str], bool] | None = None) -> str | None:
+def unaddressed(
+    question: str, paragraphs: list[str], uses_word: Callable[[str], bool] | None = None, language: str | None = None
+) -> str | None:
     """The focus of the question (``rag.focus``) when none of the paragraphs found speaks of it, in
     the question's words or in a word the glossary gives for it ("attaque" or "attentat"); ``None``
     when they all do, or when the question has no focus.
@@ -241,9 +251,10 @@ def unaddressed(question: str, paragraphs: list[str], uses_word: Callable[[str],
         question: the user's last turn, French or English.
         paragraphs: the texts retrieved to answer it (with their citations).
         uses_word: as for ``unmentioned``.
+        language: as for ``unmentioned``.
     """
-    words = [set(tokens) for tokens in tokenize(paragraphs)] if paragraphs else []
-    for focus in question_focus(question, detect_language(question), uses_word):
+    words = [set(tokens) for tokens in tokenize(paragraphs, "fr")] if paragraphs else []
+    for focus in question_focus(question, language or _rules_language(question), uses_word):
         if not any(focus.alternatives & found for found in words):
             return focus.words
     return None
@@ -256,7 +267,7 @@ def requirement(question: str) -> Callable[[str], bool]:
     years, ordinals, _ = specifics(question)
 
     def meets(text: str) -> bool:
-        words = set(tokenize([text])[0])
+        words = set(tokenize([text], "fr")[0])
         return (not years or bool(years & words)) and ordinals <= words
 
     return meets

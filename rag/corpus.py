@@ -11,6 +11,7 @@ from pathlib import Path
 from tqdm.auto import tqdm
 
 from rag.config import Settings
+from rag.language import detect_language
 from rag.metadata import SIDECAR_SUFFIX, DocumentInfo, apply_sidecar, derive_info
 from rag.paragraphs import split_blocks
 from rag.structure import (
@@ -32,7 +33,6 @@ _LEADING_NOTE_NUMBER = re.compile(r"^\s*\d{1,2}\s+")
 _ROMAN_SECTION = re.compile(r"^([IVXLC]+)\.\s")
 # For callers that give a folder only: the default of the setting.
 _MAX_DOCUMENT_BYTES = Settings.model_fields["max_document_bytes"].default
-_FRENCH_WORDS = {"le", "la", "les", "de", "des", "du", "et", "à", "en", "une", "un", "pour", "sur"}
 
 
 class EmptyCorpusError(RuntimeError):
@@ -62,6 +62,7 @@ class Paragraph:
         source_lines: every source line the paragraph is made of.
         notes: numbers of the footnotes this paragraph calls.
         citation: full human-readable citation.
+        language: ISO 639-1 language of the text (the document's when the paragraph is too short to tell).
     """
 
     id: str
@@ -76,6 +77,7 @@ class Paragraph:
     source_lines: tuple[int, ...]
     notes: tuple[str, ...]
     citation: str
+    language: str
 
 
 @dataclass(frozen=True)
@@ -84,12 +86,6 @@ class Document:
 
     info: DocumentInfo
     paragraphs: tuple[Paragraph, ...]
-
-
-def looks_french(text: str) -> bool:
-    """Whether common French words make up a fair share of ``text``."""
-    words = re.findall(r"\w+", text.lower())
-    return bool(words) and sum(word in _FRENCH_WORDS for word in words) / len(words) > 0.05
 
 
 def clean_text(item: Labelled, note_numbers: set[str], french: bool) -> tuple[str, tuple[str, ...]]:
@@ -156,16 +152,16 @@ def parse_document(source: str, text: str, path: Path | None = None) -> Document
     blocks = split_blocks(text.splitlines())
     labelled = label_blocks(blocks)
     note_numbers = {block.note for block in blocks if block.note is not None}
-    french = looks_french(text)
-    cleaned = [clean_text(item, note_numbers, french) for item in labelled]
+    language = detect_language(text)
+    cleaned = [clean_text(item, note_numbers, language == "fr") for item in labelled]
     info = derive_info(source, labelled, [text for text, _ in cleaned])
     if path is not None:
         info = apply_sidecar(info, path)
-    return Document(info=info, paragraphs=tuple(_paragraphs(info, labelled, cleaned)))
+    return Document(info=info, paragraphs=tuple(_paragraphs(info, labelled, cleaned, language)))
 
 
 def _paragraphs(
-    info: DocumentInfo, labelled: list[Labelled], cleaned: list[tuple[str, tuple[str, ...]]]
+    info: DocumentInfo, labelled: list[Labelled], cleaned: list[tuple[str, tuple[str, ...]]], language: str
 ) -> list[Paragraph]:
     paragraphs: list[Paragraph] = []
     seen: set[str] = set()
@@ -195,6 +191,7 @@ def _paragraphs(
                 source_lines=lines,
                 notes=notes,
                 citation=citation(info, item.section, item.label),
+                language=detect_language(text, default=language),
             )
         )
     return paragraphs

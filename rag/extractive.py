@@ -27,8 +27,8 @@ from rag.answer import Answer, Citation
 from rag.constraints import answers_the_type, asks_countries, countries_named, requirement, unaddressed, unmentioned
 from rag.focus import is_yes_no
 from rag.index import Entry
-from rag.language import detect_language, to_french_terms
-from rag.lexical import tokenize
+from rag.lexical import read_as, tokenize, tokenize_each
+from rag.messages import message, quotes_intro
 from rag.retrieve import Hit
 from rag.sentences import clauses
 from rag.textfix import fold
@@ -59,31 +59,14 @@ _ASKS_SENDER = re.compile(
 # A paragraph that opens with one of these goes on with the one before it ("De plus, le Gouvernement…").
 _CONTINUES = re.compile(r"^(?:De plus|En outre|Par ailleurs|De même|En particulier|Furthermore|Moreover|In addition)\b")
 
-ABSTAIN = {
-    "fr": "Les documents disponibles ne permettent pas de répondre à cette question.",
-    "en": "The documents available do not answer this question.",
-}
-UNMENTIONED = {
-    "fr": "Aucun des documents ne parle de « {} ».",
-    "en": "None of the documents speaks of “{}”.",
-}
-UNADDRESSED = {
-    "fr": "Aucun des paragraphes trouvés ne parle de « {} ».",
-    "en": "None of the paragraphs found speaks of “{}”.",
-}
-INTRO = {
-    "fr": "Voici ce que disent les documents :",
-    "en": "Here is what the documents say (quoted in the original French):",
-}
-
 
 class Vocabulary:
-    """Inverse document frequency of French stems over the indexed paragraphs, and the words
-    they use as written (lowercased, without accents)."""
+    """Inverse document frequency of stems over the indexed paragraphs (each stemmed in its
+    language), and the words they use as written (lowercased, without accents)."""
 
     def __init__(self, entries: tuple[Entry, ...] | list[Entry]) -> None:
         counts: Counter[str] = Counter()
-        for tokens in tokenize([entry.text for entry in entries]) if entries else []:
+        for tokens in tokenize_each([e.text for e in entries], [e.language for e in entries]) if entries else []:
             counts.update(set(tokens))
         self.size = max(1, len(entries))
         self.idf = {token: math.log((self.size + 1) / (count + 0.5)) for token, count in counts.items()}
@@ -92,7 +75,7 @@ class Vocabulary:
         self.words = frozenset(re.findall(r"[\w-]+", fold(" ".join(entry.text for entry in entries))))
 
     def knows(self, stem: str) -> bool:
-        """Whether a paragraph uses a French stem."""
+        """Whether a paragraph uses a stem."""
         return stem in self.idf
 
     def uses_word(self, word: str) -> bool:
@@ -114,28 +97,34 @@ _QUESTION_WORDS = (
 
 
 @cache
-def _question_stems() -> frozenset[str]:
-    return frozenset(tokenize([_QUESTION_WORDS])[0])
+def _question_stems(language: str) -> frozenset[str]:
+    return frozenset(tokenize([_QUESTION_WORDS], language)[0])
 
 
-def question_terms(question: str, language: str) -> set[str]:
-    """The French stems of a question (English questions go through the glossary first),
-    without its interrogative and modal words."""
-    return set(tokenize([to_french_terms(question) if language == "en" else question])[0]) - _question_stems()
+def question_terms(question: str, language: str, target: str) -> frozenset[str]:
+    """The stems of a question as paragraphs in the ``target`` language are searched for it
+    (``lexical.read_as``: an English question read by French paragraphs goes through the
+    glossary first), without its interrogative and modal words."""
+    return frozenset(tokenize([read_as(question, language, target)], target)[0]) - _question_stems(target)
 
 
-def sentences(text: str) -> list[str]:
+def sentences(text: str, language: str) -> list[str]:
     """Sentences and semicolon clauses of a paragraph, each an exact substring of it."""
-    return clauses(text, detect_language(text))
+    return clauses(text, language)
 
 
 @dataclass(frozen=True)
 class Support:
-    """How well retrieval supports an answer: the share of the question's idf mass
-    that the best retrieved paragraph contains (0 to 1)."""
+    """How well retrieval supports an answer: the share of the question's idf mass that the best
+    retrieved paragraph contains (0 to 1), and the question's stems as read in the language of each
+    retrieved paragraph."""
 
     value: float
-    terms: frozenset[str]
+    terms: dict[str, frozenset[str]]
+
+    def of(self, hit: Hit) -> frozenset[str]:
+        """The question's stems as read in the language of a paragraph."""
+        return self.terms.get(hit.entry.language, frozenset())
 
 
 def _mass(terms: set[str] | frozenset[str], vocabulary: Vocabulary, own: frozenset[str] | None) -> float:
@@ -152,12 +141,15 @@ def support(
     Args:
         own: in a follow-up, the words of its last turn: the words of the earlier turns count a quarter.
     """
-    terms = question_terms(question, language)
-    total = _mass(terms, vocabulary, own)
-    if not hits or total == 0:
-        return Support(0.0, frozenset(terms))
-    best = max(_mass(terms & set(tokenize([hit.entry.text])[0]), vocabulary, own) for hit in hits)
-    return Support(best / total, frozenset(terms))
+    terms = {target: question_terms(question, language, target) for target in {hit.entry.language for hit in hits}}
+    best = 0.0
+    for hit in hits:
+        asked = terms[hit.entry.language]
+        total = _mass(asked, vocabulary, own)
+        if total:
+            found = _mass(asked & set(tokenize([hit.entry.text], hit.entry.language)[0]), vocabulary, own)
+            best = max(best, found / total)
+    return Support(best, terms)
 
 
 @dataclass(frozen=True)
@@ -197,21 +189,26 @@ def extractive_answer(
     asked = last_turn or question
     # a follow-up is answered by what it asks itself ("Et sur les mouvements de terroristes ?"), in the
     # context of the earlier turns
-    own = frozenset(question_terms(asked, language)) if last_turn else None
+    targets = {hit.entry.language for hit in hits}
+    own = frozenset().union(*(question_terms(asked, language, t) for t in targets)) if last_turn else None
     found = support(question, language, hits, vocabulary, own)
     if found.value < abstain_below:
         return _abstain(question, language)
     if hits and hits[0].cited:  # "que dit le paragraphe 16 ?": quote the paragraph designated
-        return _quote([(0, part) for part in sentences(hits[0].entry.text)[:_MAX_QUOTES]], hits, language, question)
-    missing = unmentioned(question, vocabulary.knows, last_turn=asked, uses_word=vocabulary.uses_word)
-    if missing:  # it names something the documents never mention
-        return _abstain(question, language, missing)
-    # a yes/no question's year or ordinal is a claim to check, not a filter ("…scheduled for 2002?")
-    meets = requirement(question) if not is_yes_no(asked, language) else lambda text: True
+        quotes = sentences(hits[0].entry.text, hits[0].entry.language)[:_MAX_QUOTES]
+        return _quote([(0, part) for part in quotes], hits, language, question)
     texts = [f"{hit.entry.text} {hit.entry.citation} {hit.entry.doc_title} {hit.entry.doc_date or ''}" for hit in hits]
-    missing = unaddressed(asked, texts, vocabulary.uses_word)
-    if missing:  # the paragraphs found do not speak of what it asks about
-        return _abstain(question, language, missing, UNADDRESSED)
+    rules = has_question_rules(language, hits)
+    meets: Callable[[str], bool] = lambda text: True  # noqa: E731
+    if rules:
+        missing = unmentioned(question, vocabulary.knows, asked, vocabulary.uses_word, language)
+        if missing:  # it names something the documents never mention
+            return _abstain(question, language, missing)
+        # a yes/no question's year or ordinal is a claim to check, not a filter ("…scheduled for 2002?")
+        meets = requirement(question) if not is_yes_no(asked, language) else meets
+        missing = unaddressed(asked, texts, vocabulary.uses_word, language)
+        if missing:  # the paragraphs found do not speak of what it asks about
+            return _abstain(question, language, missing, "unaddressed")
 
     def mass(terms: frozenset[str]) -> float:
         return _mass(terms, vocabulary, own)
@@ -219,11 +216,13 @@ def extractive_answer(
     candidates = []
     for rank, hit in enumerate(hits):
         if meets(texts[rank]):
-            candidates += _candidates(asked, found.terms, rank, hit, mass, vocabulary.average)
+            candidates += _candidates(asked, found.of(hit), rank, hit, mass, vocabulary.average, rules)
     candidates.sort(key=lambda candidate: -candidate.score)
     # Only the best sentences count; a "when" or "how many" question needs a date or a number in them.
     best = candidates[0].score if candidates else 0.0
-    candidates = [c for c in candidates if c.score >= _RELATIVE * best and answers_the_type(asked, c.sentence)]
+    candidates = [
+        c for c in candidates if c.score >= _RELATIVE * best and (not rules or answers_the_type(asked, c.sentence))
+    ]
     if not candidates:
         return _abstain(question, language)
     chosen = [candidates[0]]
@@ -238,7 +237,7 @@ def extractive_answer(
             covered |= candidate.matched
     chosen += _continuations(chosen, hits)
     if related is not None:
-        hits, added = _related_paragraphs(asked, found.terms, chosen, hits, related, vocabulary)
+        hits, added = _related_paragraphs(asked, found, chosen, hits, related, vocabulary)
         chosen += added
     chosen.sort(key=lambda c: (c.rank, hits[c.rank].entry.text.find(c.sentence)))
     return _quote([(c.rank, c.sentence) for c in chosen], hits, language, question)
@@ -259,7 +258,7 @@ def _continuations(chosen: list[Candidate], hits: list[Hit]) -> list[Candidate]:
             and 0 < entry.lines[0] - before.lines[1] <= 2
             for before in quoted
         ):
-            found.append(Candidate(0.0, rank, sentences(entry.text)[0], frozenset(), frozenset()))
+            found.append(Candidate(0.0, rank, sentences(entry.text, entry.language)[0], frozenset(), frozenset()))
     return found
 
 
@@ -273,7 +272,7 @@ class Related(Protocol):
 
 def _related_paragraphs(
     question: str,
-    terms: frozenset[str],
+    found: Support,
     chosen: list[Candidate],
     hits: list[Hit],
     related: Related,
@@ -291,7 +290,8 @@ def _related_paragraphs(
     added: list[Hit] = []
     for rank in ranks:
         for note in related.notes_called(hits[rank].entry):
-            telling = {t for t in terms & set(tokenize([note.text])[0]) if vocabulary.weight(t) > vocabulary.average}
+            shared = found.terms.get(note.language, frozenset()) & set(tokenize([note.text], note.language)[0])
+            telling = {t for t in shared if vocabulary.weight(t) > vocabulary.average}
             if note.para_id not in quoted and (wants_reference or telling):
                 quoted.add(note.para_id)
                 added.append(Hit(note, 0.0))
@@ -304,8 +304,20 @@ def _related_paragraphs(
     return [*hits, *added], found
 
 
+def has_question_rules(language: str, hits: list[Hit]) -> bool:
+    """Whether the rules on the forms of questions (``rag.constraints``, ``rag.focus``) apply: they
+    read French and English questions about French paragraphs, and are not used elsewhere."""
+    return language in ("fr", "en") and all(hit.entry.language == "fr" for hit in hits)
+
+
 def _candidates(
-    question: str, terms: frozenset[str], rank: int, hit: Hit, mass: Callable[[frozenset[str]], float], average: float
+    question: str,
+    terms: frozenset[str],
+    rank: int,
+    hit: Hit,
+    mass: Callable[[frozenset[str]], float],
+    average: float,
+    rules: bool,
 ) -> list[Candidate]:
     """The sentences of one retrieved paragraph, scored: the idf mass of the question's words they
     contain, plus a quarter of that of the words of the citation ("lettre de la Turquie") and of a label
@@ -314,13 +326,14 @@ def _candidates(
     label = _LEAD_LABEL.match(text)
     if label and len(text[label.end() :].split()) < _LABELLED_WORDS:
         label = None  # "numéro de vente : F.04.V.7.": a field and its value, not a label heading a paragraph
-    context = terms & frozenset(tokenize([f"{hit.entry.citation} {label.group(0) if label else ''}"])[0])
+    language = hit.entry.language
+    context = terms & frozenset(tokenize([f"{hit.entry.citation} {label.group(0) if label else ''}"], language)[0])
     found = []
-    for sentence in sentences(text):
+    for sentence in sentences(text, language):
         own = sentence[label.end() :] if label and text.startswith(sentence) else sentence
-        matched = terms & frozenset(tokenize([own])[0])
+        matched = terms & frozenset(tokenize([own], language)[0])
         weight = mass(matched) + 0.25 * mass(context - matched)
-        if asks_countries(question):
+        if rules and asks_countries(question):
             weight += min(countries_named(sentence), 10) * average / 2
         score = weight / (1 + _RANK_PENALTY * rank)
         if score > 0:
@@ -328,19 +341,21 @@ def _candidates(
     return found
 
 
-def _abstain(question: str, language: str, missing: str | None = None, reason: dict[str, str] = UNMENTIONED) -> Answer:
+def _abstain(question: str, language: str, missing: str | None = None, reason: str = "unmentioned") -> Answer:
     """The answer that the documents do not answer, saying what they do not speak of when that is why."""
-    text = f"{ABSTAIN[language]} {reason[language].format(missing)}" if missing else ABSTAIN[language]
+    text = message("abstain", language)
+    if missing:
+        text += " " + message(reason, language).format(missing)
     return Answer(text=text, abstained=True, language=language, standalone_question=question)
 
 
 def _quote(chosen: list[tuple[int, str]], hits: list[Hit], language: str, question: str) -> Answer:
     """The answer quoting ``(hit rank, sentence)`` pairs, each with its marker."""
     citations: list[Citation] = []
-    lines = [INTRO[language], ""]
+    lines = [quotes_intro(language, [hits[rank].entry.language for rank, _ in chosen]), ""]
     for rank, sentence in chosen:
         entry = hits[rank].entry
-        sentence = _at_least_a_clause(sentence, entry.text)
+        sentence = _at_least_a_clause(sentence, entry.text, entry.language)
         marker = next((c.marker for c in citations if c.para_id == entry.para_id), len(citations) + 1)
         if marker > len(citations):
             citations.append(citation_for(entry, marker, sentence))
@@ -348,11 +363,11 @@ def _quote(chosen: list[tuple[int, str]], hits: list[Hit], language: str, questi
     return Answer(text="\n".join(lines), citations=citations, language=language, standalone_question=question)
 
 
-def _at_least_a_clause(sentence: str, text: str, minimum_words: int = 8) -> str:
+def _at_least_a_clause(sentence: str, text: str, language: str, minimum_words: int = 8) -> str:
     """A very short sentence (a heading inside a paragraph) is quoted with the one after it."""
     if len(sentence.split()) >= minimum_words:
         return sentence
-    parts = sentences(text)
+    parts = sentences(text, language)
     if sentence not in parts or parts.index(sentence) + 1 >= len(parts):
         return sentence
     following = parts[parts.index(sentence) + 1]

@@ -172,7 +172,7 @@ def question_focus(question: str, language: str, uses_word: Callable[[str], bool
     """
     found = []
     for run in _phrases(question, language):
-        stems = frozenset(tokenize([" ".join(run)])[0]) if language == "fr" else _english_focus(run, uses_word)
+        stems = frozenset(tokenize([" ".join(run)], "fr")[0]) if language == "fr" else _english_focus(run, uses_word)
         if stems:
             found.append(Focus(" ".join(run), stems, _alternatives(stems)))
     return found
@@ -183,7 +183,7 @@ def _equivalent_stems() -> dict[str, frozenset[str]]:
     """For each stem of the glossary's French side, the stems of the words given for the same English term."""
     equivalents: dict[str, set[str]] = {}
     for words in french_equivalents():
-        stems = set(tokenize([" ".join(words)])[0])
+        stems = set(tokenize([" ".join(words)], "fr")[0])
         for stem in stems:
             equivalents.setdefault(stem, set()).update(stems)
     return {stem: frozenset(others) for stem, others in equivalents.items()}
@@ -260,7 +260,7 @@ def yes_no_topic(question: str, language: str, uses_word: Callable[[str], bool] 
             nouns.append(word)
     # a class noun ("une échéance", "le montant") names the kind of answer, which the documents say otherwise
     nouns = [word for word in nouns if fold(word) not in _class_nouns("fr")]
-    return [Focus(word, stems, stems) for word in nouns if (stems := frozenset(tokenize([word])[0]))]
+    return [Focus(word, stems, stems) for word in nouns if (stems := frozenset(tokenize([word], "fr")[0]))]
 
 
 def _english_topic(phrase: str, uses_word: Callable[[str], bool] | None) -> list[Focus]:
@@ -286,4 +286,4 @@ def _english_focus(run: list[str], uses_word: Callable[[str], bool] | None) -> f
     names = {word.lower() for word in run if word[:1].isupper()}
     kept = [word for word in unknown if word in names or not word.isalpha() or uses_word is None or uses_word(word)]
     english = {f"{word}{_ENGLISH_MARK}" for word in unknown if word not in kept}
-    return frozenset(tokenize([" ".join([*french, *kept])])[0]) | english
+    return frozenset(tokenize([" ".join([*french, *kept])], "fr")[0]) | english

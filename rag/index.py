@@ -78,6 +78,7 @@ class Entry:
     lines: tuple[int, int]
     citation: str
     text: str
+    language: str  # ISO 639-1, of the paragraph's text
     doc_date: str | None = None  # ISO date of the document, when known
     notes: tuple[str, ...] = ()  # para_ids of the footnotes the paragraph calls
 
@@ -173,6 +174,7 @@ def entries_for(documents: list[Document], settings: Settings) -> list[Entry]:
                     lines=paragraph.lines,
                     citation=paragraph.citation,
                     text=paragraph.text,
+                    language=paragraph.language,
                     doc_date=info.date,
                     notes=tuple(note_ids[f"note {n}"] for n in paragraph.notes if f"note {n}" in note_ids),
                 )
@@ -273,12 +275,13 @@ def _build_locked(
                 bar.update(len(batch))
                 on_progress(bar.n, len(to_embed))
 
-    on_stage("Building the French BM25 index")
+    on_stage("Building the BM25 index")
     digest = hashlib.sha256("\n".join(entry.chroma_id for entry in entries).encode()).hexdigest()[:12]
     bm25_dir = f"bm25-{digest}"
     if not (home / bm25_dir).exists():
         staging = Path(tempfile.mkdtemp(dir=home, prefix=".bm25-"))
-        LexicalIndex.build([entry.passage for entry in entries], settings.bm25_k1, settings.bm25_b).save(staging)
+        passages, languages = [entry.passage for entry in entries], [entry.language for entry in entries]
+        LexicalIndex.build(passages, languages, settings.bm25_k1, settings.bm25_b).save(staging)
         os.replace(staging, home / bm25_dir)
     Manifest(
         name=name,

@@ -1,4 +1,5 @@
-"""What language a question is in, and English questions put into French words."""
+"""What language a text is in, each language's words (function words, numbers, stems), and English
+questions put into French words (the optional glossary)."""
 
 from __future__ import annotations
 
@@ -26,19 +27,39 @@ _ENGLISH_QUESTION_WORDS = set(
     "just only yet still within among whom whose besides outset refer refers referred relate relates cite cites "
     "cited quote quoted contain contains look looks might".split()
 )
-_FRENCH = set(
-    "le la les des du de un une et est sont qui que quoi quel quelle quels quelles quand où comment "
-    "pourquoi dans sur pour par avec au aux ce cette ces il elle ils elles se sa son ses leur leurs "
-    "ont été a y en ne pas plus lors".split()
-)
 
 
-def detect_language(text: str) -> str:
-    """``"en"`` or ``"fr"``, from the share of each language's commonest words (French when unsure)."""
-    words = re.findall(r"[a-zàâçéèêëîïôûùüÿœ]+", text.lower().replace("’", "'"))
-    english = sum(word in _ENGLISH for word in words)
-    french = sum(word in _FRENCH for word in words)
-    return "en" if english > french else "fr"
+# The languages a text is identified among: the UN's six, and the other languages of Europe and
+# Asia whose documents its staff read. Fewer candidates make short questions safer to identify.
+LANGUAGES = (
+    "ar", "zh", "en", "fr", "ru", "es", "de", "it", "pt", "nl", "pl", "uk", "tr", "el", "ja", "ko", "fa",
+)  # fmt: skip
+# Below this probability (py3langid's, normalised) a text is too short or too mixed to tell.
+_CONFIDENT = 0.5
+_SAMPLE = 5000  # characters read to tell a text's language: a long document's opening is enough
+
+
+@cache
+def _identifier():
+    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+    identifier = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+    identifier.set_languages(list(LANGUAGES))
+    return identifier
+
+
+@lru_cache(maxsize=8192)
+def identify(text: str) -> tuple[str, float]:
+    """The likeliest language of a text (ISO 639-1, among ``LANGUAGES``) and its probability (py3langid)."""
+    language, probability = _identifier().classify(text[:_SAMPLE])
+    return language, float(probability)
+
+
+def detect_language(text: str, default: str = "en") -> str:
+    """The language of a text (ISO 639-1), or ``default`` when it is too short or mixed to tell
+    ("Et 2002 ?", "OSCE")."""
+    language, probability = identify(text)
+    return language if probability >= _CONFIDENT else default
 
 
 # Snowball stemmers (PyStemmer) by ISO 639-1 code; a language without one is compared unstemmed.

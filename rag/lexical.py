@@ -1,32 +1,79 @@
-"""French lexical retrieval: BM25 (bm25s) with Snowball French stemming and stop-words."""
+"""Lexical retrieval: BM25 (bm25s) over words stemmed and stop-worded in each paragraph's language."""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
+from functools import cache
 from pathlib import Path
 
 import bm25s
+import bm25s.stopwords
 import numpy as np
-from bm25s.stopwords import STOPWORDS_FRENCH
+import stopwordsiso
 
-from rag.language import stems
+from rag.language import stems, to_french_terms
+
+# NLTK's lists as bm25s ships them, where it has one; stopwords-iso's for the other languages.
+_BM25S_STOPWORDS = {
+    "da": "DANISH", "de": "GERMAN", "en": "EN", "es": "SPANISH", "fr": "FRENCH", "it": "ITALIAN", "ko": "KOREAN",
+    "nl": "DUTCH", "no": "NORWEGIAN", "pt": "PORTUGUESE", "ru": "RUSSIAN", "sv": "SWEDISH", "tr": "TURKISH",
+    "zh": "CHINESE",
+}  # fmt: skip
+# Chinese and Japanese do not put spaces between words: their ideographs and kana are indexed as
+# overlapping pairs of characters, the usual unit of lexical search for them.
+_UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 
 
-def _stem(words: list[str]) -> list[str]:
-    # Accents are folded after stemming, so "cooperation" typed without them still matches.
-    return stems(words, "fr")
+@cache
+def stopwords(language: str) -> frozenset[str]:
+    """The words a language's BM25 leaves out (lowercased, as written)."""
+    name = _BM25S_STOPWORDS.get(language)
+    if name:
+        return frozenset(getattr(bm25s.stopwords, f"STOPWORDS_{name}"))
+    return frozenset(stopwordsiso.stopwords(language)) if stopwordsiso.has_lang(language) else frozenset()
 
 
-def tokenize(texts: list[str]) -> list[list[str]]:
-    """French tokens: lowercased, elisions split off, stop-words removed, stemmed, accents folded."""
-    cleaned = [text.replace("’", "'").replace("'", " ") for text in texts]
+def _character_pairs(match: re.Match[str]) -> str:
+    run = match.group(0)
+    return run if len(run) < 2 else " ".join(run[i : i + 2] for i in range(len(run) - 1))
+
+
+def tokenize(texts: list[str], language: str) -> list[list[str]]:
+    """Tokens of texts in a language: lowercased, elisions split off, stop-words removed, stemmed
+    (Snowball), accents folded; runs of Chinese or Japanese characters cut into pairs."""
+    cleaned = [_UNSPACED.sub(_character_pairs, text.replace("’", "'").replace("'", " ")) for text in texts]
     return bm25s.tokenize(
         cleaned,
         lower=True,
-        stopwords=list(STOPWORDS_FRENCH),
-        stemmer=_stem,
+        stopwords=list(stopwords(language)),
+        stemmer=lambda words: stems(words, language),
         return_ids=False,
         show_progress=False,
     )
+
+
+def tokenize_each(texts: Iterable[str], languages: Iterable[str]) -> list[list[str]]:
+    """Tokens of each text in its own language."""
+    texts, languages = list(texts), list(languages)
+    tokens: list[list[str]] = [[] for _ in texts]
+    for language in set(languages):
+        positions = [i for i, other in enumerate(languages) if other == language]
+        for position, found in zip(positions, tokenize([texts[i] for i in positions], language), strict=True):
+            tokens[position] = found
+    return tokens
+
+
+def read_as(question: str, language: str, target: str) -> str:
+    """A question in ``language`` as lexical search reads it in paragraphs in ``target``: itself in
+    its own language; in another, without its own function words (a Spanish "el" is no French word),
+    and an English question for French paragraphs in the French words of the glossary."""
+    if target == language:
+        return question
+    if (language, target) == ("en", "fr"):
+        return to_french_terms(question)
+    own = stopwords(language)
+    return " ".join(word for word in re.findall(r"[\w'’-]+", question) if word.lower() not in own)
 
 
 class LexicalIndex:
@@ -37,10 +84,10 @@ class LexicalIndex:
         self.size = size
 
     @classmethod
-    def build(cls, texts: list[str], k1: float = 0.9, b: float = 0.4) -> LexicalIndex:
-        """Index ``texts``; passage ``i`` of the results is ``texts[i]``."""
+    def build(cls, texts: list[str], languages: list[str], k1: float = 0.9, b: float = 0.4) -> LexicalIndex:
+        """Index ``texts``, each tokenised in its language; passage ``i`` of the results is ``texts[i]``."""
         model = bm25s.BM25(k1=k1, b=b)
-        tokens = tokenize(texts) if texts else [[]]
+        tokens = tokenize_each(texts, languages) if texts else [[]]
         if not any(tokens):  # only stop-words (bm25s cannot index an empty vocabulary): a token no query has
             tokens = [["\x00"] for _ in tokens]
         model.index(tokens, show_progress=False)
@@ -55,18 +102,20 @@ class LexicalIndex:
         """Read an index written by ``save``."""
         return cls(bm25s.BM25.load(str(folder), show_progress=False), size)
 
-    def search(self, query: str, k: int, allowed: np.ndarray | None = None) -> list[tuple[int, float]]:
-        """The ``k`` best passages for ``query`` as ``(position, BM25 score)``, best first.
+    def search(self, queries: dict[str, str], k: int, allowed: np.ndarray | None = None) -> list[tuple[int, float]]:
+        """The ``k`` best passages for a query as ``(position, BM25 score)``, best first.
 
-        Each word of the query counts once, however often it comes (an English word the glossary
-        gives three French forms of, a follow-up said twice, weigh no more than another word).
+        The query is given as it reads in each language of the passages (``{language: text}``:
+        the question itself, or its translation where there is one) and tokenised in each; each
+        token counts once, however often it comes (an English word the glossary gives three French
+        forms of, a follow-up said twice, a stem two languages share, weigh no more than another word).
 
         Args:
-            query: French words (see ``language.to_french_terms`` for English questions).
+            queries: the query's text for each language of the passages.
             k: how many to return at most.
             allowed: optional 0/1 mask over passages (filters by document or section).
         """
-        tokens = tokenize([query])[0]
+        tokens = [token for language, text in queries.items() for token in tokenize([text], language)[0]]
         known = list(dict.fromkeys(token for token in tokens if token in self._model.vocab_dict))
         if not known or self.size == 0:
             return []

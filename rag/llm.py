@@ -206,7 +206,7 @@ class Generator:
         from rag.language import detect_language
 
         lines = [f"{turn['role']}: {turn['content']}" for turn in history[-6:]]
-        prompt = load_prompt("condense", detect_language(question))
+        prompt = load_prompt("condense", detect_language(question, default="en"))
         try:
             reply = self.model.invoke(prompt.format_messages(history="\n".join(lines), question=question))
         except Exception as error:

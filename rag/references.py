@@ -13,8 +13,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from rag.index import Entry
-from rag.language import to_french_terms
-from rag.lexical import tokenize
+from rag.lexical import read_as, tokenize
 
 _ORDINALS = {
     "premier": 1, "première": 1, "first": 1, "deuxième": 2, "second": 2, "seconde": 2, "troisième": 3,
@@ -119,22 +118,29 @@ class DocumentNames:
 
     def __init__(self, entries: list[Entry] | tuple[Entry, ...]) -> None:
         names: dict[str, list[str]] = {}
+        self.languages: dict[str, str] = {}
         for entry in entries:
             if entry.doc_id not in names:
+                self.languages[entry.doc_id] = entry.language
                 year = entry.source[:4] if entry.source[:4].isdigit() else ""
                 kind = _KIND_NAMES.get(entry.doc_kind, "")
                 names[entry.doc_id] = [entry.short_title, entry.doc_title, entry.letter or "", kind, year]
         self.doc_ids = list(names)
-        self.tokens = {doc_id: set(tokenize([" ".join(parts)])[0]) for doc_id, parts in names.items()}
+        self.tokens = {
+            doc_id: set(tokenize([" ".join(parts)], self.languages[doc_id])[0]) for doc_id, parts in names.items()
+        }
         frequency = Counter(token for tokens in self.tokens.values() for token in tokens)
         total = len(self.doc_ids)
         self.idf = {token: math.log((total + 1) / count) for token, count in frequency.items()}
 
     def scores(self, question: str, language: str) -> dict[str, float]:
         """Score of each document's name against the question (0 when it names nothing of it)."""
-        text = to_french_terms(question) + " " + question if language == "en" else question
-        asked = set(tokenize([text])[0])
-        return {doc_id: sum(self.idf[t] for t in asked & self.tokens[doc_id]) for doc_id in self.doc_ids}
+        scores = {}
+        for doc_id in self.doc_ids:
+            target = self.languages[doc_id]
+            asked = set(tokenize([f"{read_as(question, language, target)} {question}"], target)[0])
+            scores[doc_id] = sum(self.idf[t] for t in asked & self.tokens[doc_id])
+        return scores
 
     def named(self, question: str, language: str) -> set[str]:
         """The documents the question names best, or none when it names none in particular."""

@@ -1,8 +1,9 @@
-"""Hybrid paragraph retrieval (dense + French BM25) as a LangChain retriever."""
+"""Hybrid paragraph retrieval (dense + BM25 in each paragraph's language) as a LangChain retriever."""
 
 from __future__ import annotations
 
 import logging
+from collections import Counter
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any, Literal
@@ -16,8 +17,8 @@ from pydantic import ConfigDict, Field
 
 from rag.config import Settings
 from rag.index import Entry, Manifest, chroma_client, collection, read_manifest
-from rag.language import detect_language, to_french_terms
-from rag.lexical import LexicalIndex
+from rag.language import detect_language
+from rag.lexical import LexicalIndex, read_as
 from rag.references import DocumentNames, matches, parse_reference
 from rag.textfix import valid_text
 
@@ -60,6 +61,9 @@ class ParagraphIndex:
         self._collection = collection(chroma_client(settings), self.manifest.name)
         self.names = DocumentNames(self.manifest.entries)
         self.by_id = {entry.para_id: entry for entry in self.manifest.entries}
+        # the languages of the paragraphs, commonest first
+        counts = Counter(entry.language for entry in self.manifest.entries)
+        self.languages = tuple(language for language, _ in counts.most_common())
         self._signatures: dict[str, list[Entry]] = {}
         for entry in self.manifest.entries:
             if entry.kind == "signature":
@@ -108,11 +112,21 @@ class ParagraphIndex:
             for chroma_id, distance in zip(result["ids"][0], result["distances"][0], strict=True)
         ]
 
+    @property
+    def main_language(self) -> str:
+        """The language most paragraphs are in (English for an empty index): that of a question too
+        short to tell ("Et 2002 ?")."""
+        return self.languages[0] if self.languages else "en"
+
+    def question_language(self, question: str) -> str:
+        """The language of a question; the documents' main language when it is too short to tell."""
+        return detect_language(question, default=self.main_language)
+
     def bm25(self, question: str, n: int, allowed: list[int] | None, language: str) -> list[tuple[int, float]]:
-        """Best entries by French BM25; English questions are first put into French terms."""
+        """Best entries by BM25, the question read in each language of the paragraphs (``queries``)."""
         if allowed is not None and not allowed:
             return []
-        query = to_french_terms(question) if language == "en" else question
+        query = {target: read_as(question, language, target) for target in self.languages or (language,)}
         mask = None
         if allowed is not None:
             mask = np.zeros(len(self.manifest.entries), dtype=np.float32)
@@ -131,8 +145,9 @@ class ParagraphIndex:
 
         Hybrid mode fuses the dense and BM25 rankings, and the paragraphs the question
         cites by number, by weighted reciprocal rank fusion. The weight of the dense side
-        depends on the question's language (settings ``dense_weight_fr``/``_en``: see the
-        README for the measurements behind the defaults); a zero weight skips the encoder.
+        depends on whether the question is in a language of the paragraphs (settings
+        ``dense_weight`` and ``dense_weight_other_language``: see the README for the
+        measurements behind the defaults); a zero weight skips the encoder.
 
         Raises:
             ValueError: ``k`` is below 1.
@@ -142,7 +157,7 @@ class ParagraphIndex:
         question = valid_text(question)
         allowed = self.allowed(docs, sections)
         settings = self.settings
-        language = detect_language(question)
+        language = self.question_language(question)
         if mode == "dense":
             return [
                 Hit(self.manifest.entries[p], s, dense_rank=r)
@@ -153,7 +168,7 @@ class ParagraphIndex:
                 Hit(self.manifest.entries[p], s, lexical_rank=r)
                 for r, (p, s) in enumerate(self.bm25(question, k, allowed, language), 1)
             ]
-        dense_weight = settings.dense_weight_en if language == "en" else settings.dense_weight_fr
+        dense_weight = settings.dense_weight if language in self.languages else settings.dense_weight_other_language
         fused: dict[int, list[float | int | None]] = {}
         cited = self.cited(question, language, allowed)
         rankings = (

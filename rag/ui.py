@@ -96,8 +96,8 @@ STRINGS = {
 
 
 def strings(language: str) -> dict:
-    """The interface strings in a language (French when unknown)."""
-    return STRINGS.get(language, STRINGS["fr"])
+    """The interface strings in a language (English for one they are not written in)."""
+    return STRINGS.get(language, STRINGS["en"])
 
 
 def escape_markdown(text: str) -> str:

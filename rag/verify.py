@@ -18,6 +18,7 @@ from rag.answer import Answer, Citation
 from rag.config import Settings
 from rag.extractive import citation_for, sentences
 from rag.language import detect_language, english_words_for, function_words, number_words, stems, to_french_terms
+from rag.messages import message
 from rag.retrieve import Hit
 from rag.sentences import split_sentences
 from rag.textfix import fold
@@ -89,7 +90,7 @@ class Evidence:
         self.language = language
         self.text = fold(" ".join([*texts, question]))
         words = _words(" ".join([*texts, question]))
-        document_language = detect_language(" ".join(texts))
+        document_language = detect_language(" ".join(texts), default=language)
         self.languages = tuple(dict.fromkeys((language, document_language)))
         self.words = {fold(word) for word in words}
         if language == "en" and document_language != "en":  # "Turkey" for "Turquie", "council" for "conseil"
@@ -188,10 +189,10 @@ def check_sentence(
     return unsupported(sentence, Evidence(cited, question, language), max_unsupported)
 
 
-def best_quote(sentence: str, text: str) -> str:
+def best_quote(sentence: str, text: str, language: str) -> str:
     """The sentence of a paragraph that shares most words with a generated sentence."""
     words = set(re.findall(r"\w+", fold(sentence)))
-    return max(sentences(text) or [text], key=lambda part: len(words & set(re.findall(r"\w+", fold(part)))))
+    return max(sentences(text, language) or [text], key=lambda part: len(words & set(re.findall(r"\w+", fold(part)))))
 
 
 def draft_sentences(draft: str, language: str) -> list[str]:
@@ -261,15 +262,13 @@ class DraftVerifier:
         language = self.language
         if not self.kept:
             if any(refusal in fold(self.draft) for refusal in REFUSALS):
-                from rag.extractive import ABSTAIN
-
-                return Answer(text=ABSTAIN[language], abstained=True, mode="generative", language=language)
+                return Answer(text=message("abstain", language), abstained=True, mode="generative", language=language)
             return None
         citations: list[Citation] = []
         for marker, number in self._renumber.items():
             entry = self.hits[marker - 1].entry
             supported = " ".join(sentence for sentence in self.kept if f"[{marker}]" in sentence)
-            citations.append(citation_for(entry, number, best_quote(supported, entry.text)))
+            citations.append(citation_for(entry, number, best_quote(supported, entry.text, entry.language)))
         text = " ".join(_MARKER.sub(lambda m: f"[{self._renumber[int(m.group(1))]}]", s) for s in self.kept)
         notice = None
         if self.rejected:

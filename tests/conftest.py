@@ -47,8 +47,8 @@ def fake_embeddings(monkeypatch: pytest.MonkeyPatch) -> None:
     fake = DeterministicFakeEmbedding(size=32)
     monkeypatch.setattr(rag.embeddings, "load_embeddings", lambda name, *_: fake)
     # Fake vectors carry no meaning: keep them out of the fused ranking.
-    monkeypatch.setenv("RAG_DENSE_WEIGHT_FR", "0")
-    monkeypatch.setenv("RAG_DENSE_WEIGHT_EN", "0")
+    monkeypatch.setenv("RAG_DENSE_WEIGHT", "0")
+    monkeypatch.setenv("RAG_DENSE_WEIGHT_OTHER_LANGUAGE", "0")
 
 
 @pytest.fixture

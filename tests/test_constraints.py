@@ -10,7 +10,7 @@ CORPUS = (
     "d’experts qui s’est tenu du 13 au 15 novembre 2006 à Bucarest. La Géorgie et l’Arménie ont adopté "
     "la résolution 2004/19 ; trois experts y ont participé."
 )
-KNOWN = set(tokenize([CORPUS])[0])
+KNOWN = set(tokenize([CORPUS], "fr")[0])
 
 
 def known(stem: str) -> bool:

@@ -17,7 +17,7 @@ CORPUS = (
     "Les États participants s'efforceront de devenir parties, si possible d'ici le 31 décembre 2002, aux douze "
     "conventions ; la conférence de Bichkek apportera en même temps un appui pratique aux services de police."
 )
-KNOWN = set(tokenize([CORPUS])[0])
+KNOWN = set(tokenize([CORPUS], "fr")[0])
 WORDS = set(re.findall(r"[\w-]+", fold(CORPUS)))
 
 
@@ -39,7 +39,7 @@ def uses_word(word: str) -> bool:
         ("Quel soutien et quelle aide apporte-t-elle ?", "fr", [{"soutien"}, {"aid"}]),
         ("What is the street address of the UNODC headquarters?", "en", [{"street@en", "address@en"}]),
         ("Which airline carried the delegations?", "en", [{"airline@en"}]),  # the glossary lacks it
-        ("Which Motoc letter is meant?", "en", [set(tokenize(["lettre Motoc"])[0])]),  # a name stays as it is
+        ("Which Motoc letter is meant?", "en", [set(tokenize(["lettre Motoc"], "fr")[0])]),  # a name stays as it is
         ("What right must persons belonging to minorities enjoy?", "en", [{"droit"}]),  # the glossary
         ("What kind of training does the Plan envisage?", "en", []),  # the class of the answer
         ("Quel est l'objectif affiché du Plan d'action ?", "fr", []),
@@ -69,7 +69,7 @@ def test_an_english_word_the_glossary_lacks_is_not_read_as_french() -> None:
     assert unmentioned("What fine does the conference set?", knows_fin.__contains__, None, uses_word) == "fine"
     assert unmentioned("For which services does the conference provide support?", known, None, uses_word) is None
     # without the documents' words, an untranslated English word is read as French
-    assert question_focus("Which airline carried them?", "en")[0].stems == set(tokenize(["airline"])[0])
+    assert question_focus("Which airline carried them?", "en")[0].stems == set(tokenize(["airline"], "fr")[0])
 
 
 def test_a_class_noun_asks_nothing_of_the_documents_words() -> None:

@@ -20,7 +20,7 @@ class ParagraphRetrieverStandardTests(RetrieversIntegrationTests):
     @pytest.fixture(autouse=True)
     def _index(self, fake_embeddings: None, monkeypatch: pytest.MonkeyPatch) -> None:
         # The suite counts documents and does not judge their order: fake vectors may join the fusion.
-        monkeypatch.delenv("RAG_DENSE_WEIGHT_FR")
+        monkeypatch.delenv("RAG_DENSE_WEIGHT")
         build_index(Settings())
         self.index = ParagraphIndex(Settings())
 

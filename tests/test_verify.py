@@ -22,7 +22,7 @@ def hit(text: str, citation: str = "Lettre de la Turquie du 12 avril 2004, alin√
     entry = Entry(
         chroma_id="x", passage=text, para_id="p", source="s.txt", doc_id="s", doc_title="Titre", doc_kind="letter",
         short_title="Titre", letter=None, section="", paragraph="1", kind="paragraph", lines=(1, 1),
-        citation=citation, text=text,
+        citation=citation, text=text, language="fr",
     )  # fmt: skip
     return Hit(entry=entry, score=1.0)
 

@@ -106,7 +106,10 @@ def test_the_installed_wheel_answers_in_both_modes(
     # Built here with fake vectors, to spare loading MiniLM: with dense weights 0 the question is searched by BM25.
     build_index(Settings(corpus_dir=corpus, index_dir=work / "index"))
     env = _clean_env(
-        RAG_CORPUS_DIR=str(corpus), RAG_INDEX_DIR=str(work / "index"), RAG_DENSE_WEIGHT_FR="0", RAG_DENSE_WEIGHT_EN="0"
+        RAG_CORPUS_DIR=str(corpus),
+        RAG_INDEX_DIR=str(work / "index"),
+        RAG_DENSE_WEIGHT="0",
+        RAG_DENSE_WEIGHT_OTHER_LANGUAGE="0",
     )
     rag_command = environment / "bin" / "rag"
     extractive = json.loads(_run([rag_command, "ask", QUESTION, "--json"], cwd=work, env=env))

@@ -22,12 +22,15 @@ class PromptError(ValueError):
 
 @cache
 def load_prompt(name: str, language: str, folder: Traversable = PACKAGED_PROMPTS) -> ChatPromptTemplate:
-    """Load ``{name}_{language}.txt`` from ``folder`` (sections ``[system]`` and ``[human]``).
+    """Load ``{name}_{language}.txt`` from ``folder`` (sections ``[system]`` and ``[human]``);
+    ``{name}_en.txt`` for a language the folder has no prompt in.
 
     Raises:
         PromptError: the file is missing, lacks a section, or its variables differ from ``VARIABLES[name]``.
     """
     path = folder / f"{name}_{language}.txt"
+    if not path.is_file():
+        path = folder / f"{name}_en.txt"
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as error:
