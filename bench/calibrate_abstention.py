@@ -1,62 +1,155 @@
-"""Calibrate the abstention threshold on a question set.
+"""Fit the abstention decision (rag/abstention.py) on labelled questions, and measure it.
 
-For every question, the support the retrieved paragraphs give it (see rag/extractive.py)
-is computed; the table shows, for each threshold, the abstention accuracy on unanswerable
-questions and the false abstentions on answerable ones.
+For every question of the fitting sets, the paragraphs are retrieved as the assistant retrieves
+them and the evidence features computed; a logistic regression (scikit-learn) over them predicts
+whether the question is answerable. Out-of-fold probabilities (5-fold cross-validation) give the
+operating points and the precision/recall table; the model fitted on all of them is what
+``--write`` stores in rag/data/abstention.json for the index's embedding model (and, over the
+features that do not depend on embeddings, for any other model). ``--test`` sets are measured
+with that final model only: they are not fitted on.
 
-    .venv/bin/python bench/calibrate_abstention.py eval/questions.jsonl
+    .venv/bin/python bench/calibrate_abstention.py eval/questions.jsonl eval/blind/dev.jsonl \\
+        --test eval/blind/holdout.jsonl [--write]
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 from pathlib import Path
 
+import numpy as np
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import StratifiedKFold, cross_val_predict
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+
+from rag.abstention import FEATURES, LEXICAL_FEATURES, LEXICAL_MODEL
 from rag.config import Settings
 from rag.conversation import standalone_question
-from rag.extractive import Vocabulary, extractive_answer, support
+from rag.extractive import Vocabulary, evidence
 from rag.language import detect_language
 from rag.questions import load_questions
 from rag.retrieve import ParagraphIndex
 
+CALIBRATIONS = Path(__file__).resolve().parent.parent / "rag" / "data" / "abstention.json"
+# The operating points: at most this share of answerable questions abstained on (out of fold) ...
+MAX_FALSE_ABSTENTIONS = 0.05
+# ... and at most this share of them marked "weak support" (a mark on most answers would tell nothing).
+MAX_WEAK_ANSWERABLE = 0.15
+
+
+def question_features(index: ParagraphIndex, vocabulary: Vocabulary, files: list[Path], k: int) -> tuple:
+    """Feature rows, labels (answerable) and questions of question files, retrieved as the assistant does."""
+    rows, labels, questions = [], [], []
+    for path in files:
+        for question in load_questions(path):
+            turns = question.messages
+            language = index.main_language
+            for turn in turns:
+                language = detect_language(turn, default=language)
+            query = standalone_question(turns)
+            hits = index.search(query, k)
+            _, _, features = evidence(query, language, hits, vocabulary, turns[-1] if len(turns) > 1 else None)
+            rows.append(features)
+            labels.append(question.answerable)
+            questions.append(question)
+    return rows, np.array(labels), questions
+
+
+def _matrix(rows: list[dict[str, float]], names: tuple[str, ...]) -> np.ndarray:
+    return np.array([[row[name] for name in names] for row in rows])
+
+
+def _model() -> object:
+    return make_pipeline(StandardScaler(), LogisticRegression(C=1.0, class_weight="balanced", max_iter=1000))
+
+
+def operating_points(probabilities: np.ndarray, answerable: np.ndarray) -> tuple[float, float]:
+    """The highest abstention threshold that keeps false abstentions within bounds, and the highest
+    weak-support threshold that marks few answerable questions."""
+    candidates = np.linspace(0.0, 1.0, 201)
+    lower = max(t for t in candidates if np.mean(probabilities[answerable] < t) <= MAX_FALSE_ABSTENTIONS)
+    upper = max(
+        t
+        for t in candidates
+        if t >= lower and np.mean(probabilities[answerable] < t) <= MAX_FALSE_ABSTENTIONS + MAX_WEAK_ANSWERABLE
+    )
+    return float(lower), float(upper)
+
+
+def table(probabilities: np.ndarray, answerable: np.ndarray) -> list[str]:
+    """Markdown rows: per threshold, abstention on unanswerable, false abstentions, precision of answering."""
+    lines = [
+        "| threshold | abstains on unanswerable | false abstentions | precision of answering |",
+        "|---|---|---|---|",
+    ]
+    for threshold in (0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9):
+        answered = probabilities >= threshold
+        right = int(np.sum(~answered & ~answerable))
+        wrong = int(np.sum(~answered & answerable))
+        precision = np.sum(answered & answerable) / max(1, np.sum(answered))
+        lines.append(
+            f"| {threshold:.1f} | {right}/{int(np.sum(~answerable))} | {wrong}/{int(np.sum(answerable))} "
+            f"| {precision:.3f} |"
+        )
+    return lines
+
+
+def fitted(model: object, names: tuple[str, ...], lower: float, upper: float) -> dict:
+    """The fitted pipeline as rag.abstention.Calibration's fields."""
+    scaler, regression = model.named_steps["standardscaler"], model.named_steps["logisticregression"]
+    return {
+        "features": list(names),
+        "mean": [float(v) for v in scaler.mean_],
+        "scale": [float(v) if v > 0 else 1.0 for v in scaler.scale_],
+        "coefficients": [float(v) for v in regression.coef_[0]],
+        "intercept": float(regression.intercept_[0]),
+        "abstain_below": lower,
+        "confident_above": upper,
+    }
+
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("questions", type=Path)
+    parser.add_argument("fit", type=Path, nargs="+", help="question sets to fit on")
+    parser.add_argument("--test", type=Path, nargs="*", default=[], help="question sets to measure only")
+    parser.add_argument("--write", action="store_true", help="store the calibration in rag/data/abstention.json")
     args = parser.parse_args()
     logging.getLogger("bm25s").setLevel(logging.WARNING)
     settings = Settings()
     index = ParagraphIndex(settings)
     vocabulary = Vocabulary(index.manifest.entries)
-    rows = []
-    for question in load_questions(args.questions):
-        query = standalone_question(question.messages)
-        hits = index.search(query, settings.k)
-        rows.append((support(query, detect_language(query), hits, vocabulary).value, question, query, hits))
-    answerable = [row for row in rows if row[1].answerable]
-    unanswerable = [row for row in rows if not row[1].answerable]
-
-    def abstains(row: tuple, threshold: float) -> bool:
-        _, question, query, hits = row
-        last = question.messages[-1]
-        return extractive_answer(query, detect_language(last), hits, vocabulary, threshold, last_turn=last).abstained
-
-    print(f"{len(answerable)} answerable, {len(unanswerable)} unanswerable questions\n")
-    print("| threshold | abstains on unanswerable | false abstentions |")
-    print("|---|---|---|")
-    for step in range(0, 60, 5):
-        threshold = step / 100
-        right = sum(abstains(row, threshold) for row in unanswerable)
-        wrong = sum(abstains(row, threshold) for row in answerable)
-        share = wrong / len(answerable)
-        print(f"| {threshold:.2f} | {right}/{len(unanswerable)} | {wrong}/{len(answerable)} ({share:.1%}) |")
-    print("\nunanswerable questions by support:")
-    for value, question, _, _ in sorted(unanswerable, key=lambda r: -r[0]):
-        print(f"  {value:.2f}  {question.id}  {question.messages[-1][:90]}")
-    print("\nlowest-supported answerable questions:")
-    for value, question, _, _ in sorted(answerable, key=lambda r: r[0])[:12]:
-        print(f"  {value:.2f}  {question.id}  {question.messages[-1][:90]}")
+    rows, answerable, _ = question_features(index, vocabulary, args.fit, settings.k)
+    unanswerable = int(np.sum(~answerable))
+    print(f"fitted on {len(rows)} questions ({unanswerable} unanswerable), model {index.manifest.embedding_model}\n")
+    calibrations = json.loads(CALIBRATIONS.read_text(encoding="utf-8"))
+    folds = StratifiedKFold(n_splits=5, shuffle=True, random_state=0)
+    for key, names in ((index.manifest.embedding_model, FEATURES), (LEXICAL_MODEL, LEXICAL_FEATURES)):
+        matrix = _matrix(rows, names)
+        out_of_fold = cross_val_predict(_model(), matrix, answerable, cv=folds, method="predict_proba")[:, 1]
+        lower, upper = operating_points(out_of_fold, answerable)
+        model = _model().fit(matrix, answerable)
+        calibrations[key] = fitted(model, names, lower, upper)
+        print(f"## {key}: features {', '.join(names)}")
+        print(f"operating points (out of fold): abstain below {lower:.3f}, weak support below {upper:.3f}")
+        coefficients = model.named_steps["logisticregression"].coef_[0]
+        print(
+            "coefficients (standardised): "
+            + ", ".join(f"{n} {c:+.2f}" for n, c in zip(names, coefficients, strict=True))
+        )
+        print("\nout of fold, on the fitting sets:")
+        print("\n".join(table(out_of_fold, answerable)))
+        for path in args.test:
+            test_rows, test_answerable, _ = question_features(index, vocabulary, [path], settings.k)
+            probabilities = model.predict_proba(_matrix(test_rows, names))[:, 1]
+            print(f"\n{path} (not fitted on):")
+            print("\n".join(table(probabilities, test_answerable)))
+        print()
+    if args.write:
+        CALIBRATIONS.write_text(json.dumps(calibrations, indent=1) + "\n", encoding="utf-8")
+        print(f"written to {CALIBRATIONS}")
 
 
 if __name__ == "__main__":

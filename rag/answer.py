@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from rag.messages import message
+
 
 @dataclass(frozen=True)
 class Citation:
@@ -41,10 +43,13 @@ class Answer:
         text: the answer, in the language of the question.
         citations: one per marker used in ``text``.
         abstained: True when the documents do not answer the question.
-        notice: a message for the user (fallback to the extractive answer, an error), or None.
+        notice: a message for the user (weak support, fallback to the extractive answer, an error), or None.
         mode: ``extractive``, ``generative`` or ``fallback`` (extractive after a generation failed).
-        language: ``fr`` or ``en``.
+        language: the question's (ISO 639-1), that of the answer's own sentences; quotes keep their documents'.
         standalone_question: what was searched (follow-ups are made standalone first).
+        weak_support: the paragraphs quoted are the closest the documents have, but may not answer
+            (``rag.abstention``); ``notice`` says so to the user.
+        confidence: the calibrated probability that the documents answer the question, when judged.
     """
 
     text: str
@@ -52,8 +57,10 @@ class Answer:
     abstained: bool = False
     notice: str | None = None
     mode: str = "extractive"
-    language: str = "fr"
+    language: str = "en"
     standalone_question: str = ""
+    weak_support: bool = False
+    confidence: float | None = None
 
     def as_text(self) -> str:
         """The answer followed by its sources, for a terminal."""
@@ -64,7 +71,8 @@ class Answer:
             parts.append("")
         for citation in self.citations:
             first, last = citation.lines
-            parts.append(f"[{citation.marker}] {citation.citation} — {citation.source}, lignes {first}–{last}")
+            lines = message("lines", self.language).format(first=first, last=last)
+            parts.append(f"[{citation.marker}] {citation.citation} — {citation.source}, {lines}")
         return "\n".join(parts)
 
     def to_dict(self) -> dict[str, Any]:

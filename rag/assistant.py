@@ -7,6 +7,7 @@ import threading
 from collections.abc import Iterator
 from functools import cached_property
 
+from rag.abstention import Calibration, calibration_for
 from rag.answer import Answer
 from rag.config import Settings
 from rag.conversation import needs_context, standalone_question
@@ -46,6 +47,11 @@ class Assistant:
                 self._index = ParagraphIndex(self.settings)
                 self._vocabulary = Vocabulary(self._index.manifest.entries)
             return self._index
+
+    @property
+    def calibration(self) -> Calibration:
+        """The abstention decision fitted for the index's embedding model (``rag.abstention``)."""
+        return calibration_for(self.index.manifest.embedding_model)
 
     @property
     def vocabulary(self) -> Vocabulary:
@@ -122,9 +128,10 @@ class Assistant:
                 language,
                 hits,
                 self.vocabulary,
-                self.settings.abstain_below,
+                self.calibration,
                 last_turn=question,
                 related=self.index,
+                question_rules=self.settings.question_rules,
             )
         except RagIndexError as error:
             yield Answer(text=str(error), abstained=True, notice="no_index", language=language)

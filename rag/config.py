@@ -68,12 +68,11 @@ class Settings(BaseSettings):
         2.0, ge=0, description="Weight of the paragraphs a question cites by number (“paragraphe 16”)."
     )
 
-    abstain_below: float = Field(
-        0.20,
-        ge=0,
-        le=1,
-        description="Abstain when the best paragraph holds less than this share of the question's "
-        "informative (idf-weighted) vocabulary. Calibrated on eval/questions.jsonl.",
+    question_rules: bool = Field(
+        True,
+        description="Apply the rules on the forms of French and English questions about French paragraphs "
+        "(what a question names that no document mentions, the kind of answer it wants); off, only the "
+        "calibrated decision of rag/abstention.py abstains. Measured in the README's ablation.",
     )
     verify_max_unsupported: float = Field(
         0.34,

@@ -7,10 +7,11 @@ the words of its citation and of a label heading its paragraph counting a quarte
 The best sentences, up to three and from more than one paragraph when the answer
 is spread over several, are quoted, each with its marker.
 
-It abstains when the best paragraph covers too little of the question's
-vocabulary (``support`` below ``Settings.abstain_below``, calibrated on the
-question set), when the question names something the documents never mention,
-and when no paragraph meets what the question requires (``rag.constraints``).
+It abstains when the evidence does not support an answer (``rag.abstention``: a
+calibrated decision over the support the paragraphs give, their similarity to the
+question and the specifics they share with it), and, for French and English questions
+about French paragraphs, when the question names something the documents never
+mention or no paragraph meets what the question requires (``rag.constraints``).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Protocol
 
+from rag.abstention import Calibration, decide, evidence_features
 from rag.answer import Answer, Citation
 from rag.constraints import answers_the_type, asks_countries, countries_named, requirement, unaddressed, unmentioned
 from rag.focus import is_yes_no
@@ -152,6 +154,37 @@ def support(
     return Support(best, terms)
 
 
+def evidence(
+    question: str, language: str, hits: list[Hit], vocabulary: Vocabulary, last_turn: str | None = None
+) -> tuple[Support, frozenset[str] | None, dict[str, float]]:
+    """What the retrieved paragraphs give the question: its support, the stems of its last turn (in
+    a follow-up, whose earlier turns count a quarter; None otherwise), and the features the
+    abstention decision weighs (``rag.abstention``)."""
+    # a follow-up is answered by what it asks itself ("Et sur les mouvements de terroristes ?"), in the
+    # context of the earlier turns
+    targets = {hit.entry.language for hit in hits}
+    asked = last_turn or question
+    own = frozenset().union(*(question_terms(asked, language, t) for t in targets)) if last_turn else None
+    found = support(question, language, hits, vocabulary, own)
+    features = evidence_features(question, language, hits, found.value)
+    # over the paragraphs in the best one's language: how much of the question no paragraph of the corpus
+    # uses, and how much the retrieved paragraphs together cover
+    terms = found.of(hits[0]) if hits else frozenset()
+    total = _mass(terms, vocabulary, own)
+    together = (
+        set().union(
+            *(tokenize([h.entry.text], h.entry.language)[0] for h in hits if h.entry.language == hits[0].entry.language)
+        )
+        if hits
+        else set()
+    )
+    features["unknown"] = (
+        _mass(frozenset(t for t in terms if not vocabulary.knows(t)), vocabulary, own) / total if total else 1.0
+    )
+    features["covered"] = _mass(terms & together, vocabulary, own) / total if total else 0.0
+    return found, own, features
+
+
 @dataclass(frozen=True)
 class Candidate:
     """A sentence of a retrieved paragraph, scored against the question."""
@@ -168,37 +201,58 @@ def extractive_answer(
     language: str,
     hits: list[Hit],
     vocabulary: Vocabulary,
-    abstain_below: float,
+    calibration: Calibration,
     last_turn: str | None = None,
     related: Related | None = None,
+    question_rules: bool = True,
 ) -> Answer:
     """Quote the sentences that answer the question, or abstain.
 
     Args:
         question: the standalone question.
-        language: ``fr`` or ``en``, for the fixed wording.
+        language: the question's, for the fixed wording.
         hits: retrieved paragraphs, best first.
         vocabulary: idf of the index.
-        abstain_below: minimum support to answer.
+        calibration: the decision to answer, answer with weak support or abstain (``rag.abstention``).
         last_turn: the user's last turn, when ``question`` merges it with earlier ones: the
             kind of answer wanted (a date, a number, States) is the last turn's.
         related: the footnotes an indexed paragraph calls and the signature of its covering letter
             (the index): a note is quoted after the paragraph that calls it when the question asks
             for a reference or shares a telling word with it, the signature when it asks who sent it.
+        question_rules: apply the rules on French and English questions' forms where they apply
+            (``has_question_rules``); off, only the calibrated decision abstains.
     """
     asked = last_turn or question
-    # a follow-up is answered by what it asks itself ("Et sur les mouvements de terroristes ?"), in the
-    # context of the earlier turns
-    targets = {hit.entry.language for hit in hits}
-    own = frozenset().union(*(question_terms(asked, language, t) for t in targets)) if last_turn else None
-    found = support(question, language, hits, vocabulary, own)
-    if found.value < abstain_below:
-        return _abstain(question, language)
+    found, own, features = evidence(question, language, hits, vocabulary, last_turn)
+    decision = decide(calibration, features)
+    if decision.verdict == "abstain":
+        answer = _abstain(question, language)
+    else:
+        answer = _answer(question, language, hits, vocabulary, found, own, asked, related, question_rules)
+    answer.confidence = decision.probability
+    if decision.verdict == "weak" and not answer.abstained:
+        answer.weak_support = True
+        answer.notice = message("weak_support", language)
+    return answer
+
+
+def _answer(
+    question: str,
+    language: str,
+    hits: list[Hit],
+    vocabulary: Vocabulary,
+    found: Support,
+    own: frozenset[str] | None,
+    asked: str,
+    related: Related | None,
+    question_rules: bool,
+) -> Answer:
+    """The quotes that answer a question the evidence supports, or an abstention by the question rules."""
     if hits and hits[0].cited:  # "que dit le paragraphe 16 ?": quote the paragraph designated
         quotes = sentences(hits[0].entry.text, hits[0].entry.language)[:_MAX_QUOTES]
         return _quote([(0, part) for part in quotes], hits, language, question)
     texts = [f"{hit.entry.text} {hit.entry.citation} {hit.entry.doc_title} {hit.entry.doc_date or ''}" for hit in hits]
-    rules = has_question_rules(language, hits)
+    rules = question_rules and has_question_rules(language, hits)
     meets: Callable[[str], bool] = lambda text: True  # noqa: E731
     if rules:
         missing = unmentioned(question, vocabulary.knows, asked, vocabulary.uses_word, language)

@@ -101,6 +101,15 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "文件原文如下（引文为原文：{languages}）：",
         "de": "Das sagen die Dokumente (im Original zitiert, {languages}):",
     },
+    "lines": {
+        "en": "lines {first}–{last}",
+        "fr": "lignes {first}–{last}",
+        "es": "líneas {first}–{last}",
+        "ru": "строки {first}–{last}",
+        "ar": "الأسطر {first}–{last}",
+        "zh": "第 {first}–{last} 行",
+        "de": "Zeilen {first}–{last}",
+    },
     "weak_support": {
         "en": "These paragraphs are the closest the documents come to the question, but they may not answer it: "
         "check them before relying on them.",

@@ -40,6 +40,8 @@ class Hit:
         dense_rank: 1-based rank in the dense ranking, None when not in it.
         lexical_rank: 1-based rank in the BM25 ranking, None when not in it.
         cited: the question designates this paragraph by its number or section.
+        similarity: cosine similarity of its embedding with the question's, when the dense
+            ranking has it.
     """
 
     entry: Entry
@@ -47,6 +49,7 @@ class Hit:
     dense_rank: int | None = None
     lexical_rank: int | None = None
     cited: bool = False
+    similarity: float | None = None
 
 
 class ParagraphIndex:
@@ -147,7 +150,7 @@ class ParagraphIndex:
         cites by number, by weighted reciprocal rank fusion. The weight of the dense side
         depends on whether the question is in a language of the paragraphs (settings
         ``dense_weight`` and ``dense_weight_other_language``: see the README for the
-        measurements behind the defaults); a zero weight skips the encoder.
+        measurements behind the defaults).
 
         Raises:
             ValueError: ``k`` is below 1.
@@ -160,7 +163,7 @@ class ParagraphIndex:
         language = self.question_language(question)
         if mode == "dense":
             return [
-                Hit(self.manifest.entries[p], s, dense_rank=r)
+                Hit(self.manifest.entries[p], s, dense_rank=r, similarity=s)
                 for r, (p, s) in enumerate(self.dense(question, k, allowed), 1)
             ]
         if mode == "bm25":
@@ -171,12 +174,17 @@ class ParagraphIndex:
         dense_weight = settings.dense_weight if language in self.languages else settings.dense_weight_other_language
         fused: dict[int, list[float | int | None]] = {}
         cited = self.cited(question, language, allowed)
+        # the dense ranking is computed even at a zero weight: its similarities are evidence for abstention
+        dense = self.dense(question, settings.fetch_k, allowed)
+        similarity = dict(dense)
         rankings = (
-            (self.dense(question, settings.fetch_k, allowed) if dense_weight else [], dense_weight, 1),
+            (dense, dense_weight, 1),
             (self.bm25(question, settings.fetch_k, allowed, language), 1.0, 2),
             (cited, settings.reference_weight, 0),
         )
         for ranking, weight, slot in rankings:
+            if not weight:
+                continue
             for rank, (position, _) in enumerate(ranking, 1):
                 record = fused.setdefault(position, [0.0, None, None])
                 entry_weight = weight
@@ -187,7 +195,9 @@ class ParagraphIndex:
                     record[slot] = rank
         best = sorted(fused.items(), key=lambda item: -item[1][0])[:k]
         designated = {position for position, _ in cited}
-        return [Hit(self.manifest.entries[p], float(s), d, lx, p in designated) for p, (s, d, lx) in best]
+        return [
+            Hit(self.manifest.entries[p], float(s), d, lx, p in designated, similarity.get(p)) for p, (s, d, lx) in best
+        ]
 
     def cited(self, question: str, language: str, allowed: list[int] | None) -> list[tuple[int, float]]:
         """Paragraphs the question designates by number or section, in the documents it names."""
