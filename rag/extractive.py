@@ -225,10 +225,10 @@ def extractive_answer(
     asked = last_turn or question
     found, own, features = evidence(question, language, hits, vocabulary, last_turn)
     decision = decide(calibration, features)
-    if decision.verdict == "abstain":
+    # the question rules run first: when they abstain, they say what the documents do not speak of
+    answer = _answer(question, language, hits, vocabulary, found, own, asked, related, question_rules)
+    if decision.verdict == "abstain" and not answer.abstained:
         answer = _abstain(question, language)
-    else:
-        answer = _answer(question, language, hits, vocabulary, found, own, asked, related, question_rules)
     answer.confidence = decision.probability
     if decision.verdict == "weak" and not answer.abstained:
         answer.weak_support = True
