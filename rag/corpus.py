@@ -21,7 +21,7 @@ from rag.textfix import repair_ocr, strip_note_calls
 
 logger = logging.getLogger(__name__)
 
-_LEADING_NUMBER = re.compile(r"^\s*\S{1,3}\.\s+")
+_LEADING_NUMBER = re.compile(r"^\s*\S{1,3}(?:\.|\s+-)\s+")
 _LEADING_NOTE_NUMBER = re.compile(r"^\s*(?:\d{1,2}|\*{1,3})\s+")
 _ROMAN_SECTION = re.compile(r"^([IVXLC]+)\.\s")
 # For callers that give a folder only: the default of the setting.
@@ -114,7 +114,7 @@ def citation(info: DocumentInfo, section: str, label: str, unique: bool = True) 
     layout = layout_for(info.language)
     role = _role(layout, section)
     if label == layout.labels["masthead"] and not section and info.symbol:
-        return f"{info.symbol}, {label}"
+        return f"{info.symbol}{layout.separator}{label}"
     if role == LETTER and info.letter_ref:
         parts = [info.letter_ref[:1].upper() + info.letter_ref[1:]]
     else:
@@ -129,7 +129,7 @@ def citation(info: DocumentInfo, section: str, label: str, unique: bool = True) 
         parts.append(layout.operative_paragraph.format(label=label))
     else:
         parts.append(layout.paragraph.format(label=label))
-    return ", ".join(parts)
+    return layout.separator.join(parts)
 
 
 def _head(info: DocumentInfo, layout: Layout) -> str:
@@ -143,7 +143,10 @@ def _head(info: DocumentInfo, layout: Layout) -> str:
             else layout.draft_title.format(title=info.short_title)
         )
     if info.letter_ref:
-        return layout.annex_of.format(head=info.short_title, letter=info.letter_ref)
+        letter, word = info.letter_ref, layout.letter_ref[0]
+        if layout.annexed_letter and word and letter.startswith(word):
+            letter = layout.annexed_letter + letter[len(word) :]
+        return layout.annex_of.format(head=info.short_title, letter=letter)
     return info.short_title
 
 

@@ -59,9 +59,12 @@ class Layout:
             sends it (``{of}``: a preposition, ``{name}``: the country), when (``{date}``), an ending;
             who and when are left out when the heading does not say.
         annex_of: a document annexed to a letter (``{head}``, ``{letter}``).
+        annexed_letter: the word for a letter in ``annex_of`` when it differs from the first part
+            of ``letter_ref`` (Russian: "приложение к письму", not "к письмо").
         note_head: a draft resolution transmitted by a note of the Secretariat (``{title}``).
         draft_head: a draft resolution (``{symbol}`` or ``{title}``): ``draft_symbol``, ``draft_title``.
         report_head: a report cited by its symbol (``{report}``, ``{symbol}``).
+        separator: between the parts of a citation.
         numbered_sections: a citation names the section of a numbered paragraph (French usage);
             otherwise only when the number is not unique in the document.
     """
@@ -93,6 +96,8 @@ class Layout:
     draft_symbol: str
     draft_title: str
     report_head: str
+    annexed_letter: str = ""
+    separator: str = ", "
     numeric_months: bool = False
     numbered_sections: bool = False
     plan_titles: tuple[str, ...] = field(default=())
@@ -338,6 +343,7 @@ RUSSIAN = Layout(
     section="раздел {roman}",
     letter_ref=("письмо", " {name}", " от {date}", ""),
     annex_of="{head} (приложение к {letter})",
+    annexed_letter="письму",
     note_head="Проект резолюции «{title}» (записка Секретариата)",
     draft_symbol="Проект резолюции {symbol}",
     draft_title="Проект резолюции «{title}»",
@@ -401,6 +407,7 @@ ARABIC = Layout(
     draft_symbol="مشروع القرار {symbol}",
     draft_title="مشروع القرار ”{title}“",
     report_head="{report} ({symbol})",
+    separator="، ",
     plan_titles=("خطة عمل",),
     declaration_titles=("اعلان",),
 )
@@ -455,6 +462,7 @@ CHINESE = Layout(
     draft_symbol="决议草案{symbol}",
     draft_title="决议草案《{title}》",
     report_head="{report}（{symbol}）",
+    separator="，",
     plan_titles=("行动计划",),
     declaration_titles=("宣言",),
 )

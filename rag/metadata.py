@@ -113,12 +113,14 @@ def short_title(title: str, language: str = "fr") -> str:
 
     The title is cut before its first “sur” or “pour” (“on” or “for”, “sobre” or
     “para”: the language's ``title_cut``) when what comes before names something
-    (holds a capitalised word after the first).
+    (holds a capitalised word after the first, or is in a script without capitals).
     """
     cut = re.search(rf"\s(?:{layout_for(language).title_cut})\s", title)
     if cut:
         head = title[: cut.start()]
-        if any(word[:1].isupper() for word in re.findall(r"\w+", head)[1:]):
+        words = re.findall(r"\w+", head)
+        caseless = not any(char.isupper() or char.islower() for char in head if char.isalpha())
+        if any(word[:1].isupper() for word in words[1:]) or (caseless and len(words) > 1):
             return head
     return title
 

@@ -15,11 +15,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from rag.layout import MASTHEAD, SIGNED, SYMBOL
+from rag.layout import ANNEX_HEADING, LETTER_HEADING, MASTHEAD, SIGNED, SYMBOL
 from rag.textfix import OCR_DIGITS, join_lines
 
 _SEPARATOR = re.compile(r"^\s*_{5,}\s*$")
-_NUMBERED = re.compile(r"^\s*([0-9SOoBZGl]{1,3})\.\s+\S")
+# "12. Text"; the UN's Arabic documents write "12 - Text".
+_NUMBERED = re.compile(r"^\s*([0-9SOoBZGl]{1,3})(?:\.|\s+-)\s+\S")
 _NOTE_START = re.compile(r"^\s*(\d{1,2}|\*{1,3})\s+(?=\S)")
 _UNSEPARATED_NOTE = re.compile(r"^(\d{1,2})\s+[A-ZÀ-Ý]")
 _LIST_ITEM = re.compile(r"^[-–•]\s")
@@ -302,7 +303,12 @@ def _continues_across_gap(group: _Group, previous: str, stripped: str) -> bool:
         return not previous.endswith(_TERMINAL)
     if _LIST_ITEM.match(stripped):
         return previous.endswith(":") or group.has_list_item
-    return first.isdigit() and not previous.endswith(_TERMINAL)
+    # a heading that opens with its date ("2023年5月10日…的信") carries nothing on
+    return (
+        first.isdigit()
+        and not previous.endswith(_TERMINAL)
+        and not (LETTER_HEADING.match(stripped) or ANNEX_HEADING.search(stripped))
+    )
 
 
 def _merge_lone_conjunctions(blocks: list[Block]) -> list[Block]:

@@ -73,7 +73,7 @@ def is_heading(text: str) -> bool:
     return (
         bool(stripped)
         and len(stripped.split()) <= _MAX_HEADING_WORDS
-        and not stripped.endswith((".", ";", ":", ",", "!", "?"))
+        and not stripped.endswith((".", ";", ":", ",", "!", "?", "。", "；", "：", "，", "！", "？", "،", "؛", "؟"))
     )
 
 
