@@ -30,20 +30,11 @@ from rag.layout import (
     layout_for,
 )
 from rag.layout import ANNEX_HEADING as _ANNEX_HEADING
-from rag.layout import FRENCH as _FRENCH
 from rag.layout import LETTER_HEADING as _LETTER_HEADING
 from rag.layout import NOTE_HEADING as _NOTE_HEADING
 from rag.layout import REPORT_SUBTITLE as _REPORT_SUBTITLE
 from rag.paragraphs import SUBPARAGRAPH, Block
 from rag.textfix import strip_note_calls
-
-# The French names, for callers that name the parts of the French documents.
-LETTER_SECTION = _FRENCH.sections[LETTER]
-NOTE_SECTION = _FRENCH.sections[NOTE]
-ANNEX_SECTION = _FRENCH.sections[ANNEX]
-PREAMBLE_SECTION = _FRENCH.sections[PREAMBLE]
-OPERATIVE_SECTION = _FRENCH.sections[OPERATIVE]
-NOTES_SECTION = _FRENCH.sections[NOTES]
 
 _ROMAN_HEADING = re.compile(r"^([IVXLC]+)\.\s+\S")
 _COMMAS = (",", "،", "，")
