@@ -47,12 +47,12 @@ _NOTE_NUMBER = re.compile(r"(?:\d{1,2}|\*{1,3})$")
 
 # Words by which staff name a kind of document.
 _KIND_NAMES = {
-    "plan_of_action": "plan d'action plan of action action plan plan de acción",
+    "plan_of_action": "plan d'action plan of action action plan",
     "note": "projet de résolution draft resolution note du secrétariat secretariat note résolution",
     "draft_resolution": "projet de résolution draft resolution proyecto de resolución résolution resolution",
     "report": "rapport report informe",
-    "declaration": "déclaration declaration declaración",
-    "letter_with_annex": "lettre letter annexe annex carta anexo",
+    "declaration": "déclaration declaration",
+    "letter_with_annex": "lettre letter annexe annex",
 }
 
 
