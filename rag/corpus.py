@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import re
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -12,24 +13,16 @@ from tqdm.auto import tqdm
 
 from rag.config import Settings
 from rag.language import detect_language
+from rag.layout import LETTER, OPERATIVE, Layout, layout_for
 from rag.metadata import SIDECAR_SUFFIX, DocumentInfo, apply_sidecar, derive_info
 from rag.paragraphs import split_blocks
-from rag.structure import (
-    ANNEX_SECTION,
-    LETTER_SECTION,
-    NOTE_SECTION,
-    NOTES,
-    OPERATIVE,
-    PREAMBLE,
-    Labelled,
-    label_blocks,
-)
+from rag.structure import Labelled, label_blocks
 from rag.textfix import repair_ocr, strip_note_calls
 
 logger = logging.getLogger(__name__)
 
-_LEADING_NUMBER = re.compile(r"^\s*\S{1,3}\.\s+")
-_LEADING_NOTE_NUMBER = re.compile(r"^\s*\d{1,2}\s+")
+_LEADING_NUMBER = re.compile(r"^\s*\S{1,3}(?:\.|\s+-)\s+")
+_LEADING_NOTE_NUMBER = re.compile(r"^\s*(?:\d{1,2}|\*{1,3})\s+")
 _ROMAN_SECTION = re.compile(r"^([IVXLC]+)\.\s")
 # For callers that give a folder only: the default of the setting.
 _MAX_DOCUMENT_BYTES = Settings.model_fields["max_document_bytes"].default
@@ -55,7 +48,7 @@ class Paragraph:
         doc_id: the document's identifier.
         section: the part of the document ("" when it has none).
         label: the document's own label (``16``, ``alinéa 4``, ``note 1``…).
-        kind: ``title``, ``heading``, ``date``, ``signature``, ``note`` or ``paragraph``.
+        kind: ``title``, ``heading``, ``date``, ``signature``, ``note``, ``masthead`` or ``paragraph``.
         text: cleaned text (lines joined, OCR repaired, note calls removed).
         raw: the source lines joined, untouched otherwise.
         lines: first and last source line (1-based, inclusive).
@@ -103,36 +96,70 @@ def clean_text(item: Labelled, note_numbers: set[str], french: bool) -> tuple[st
     return text.strip(), tuple(dict.fromkeys(called))
 
 
-def citation(info: DocumentInfo, section: str, label: str) -> str:
-    """A citation a diplomat can check: document, covering letter, section, paragraph.
+def citation(info: DocumentInfo, section: str, label: str, unique: bool = True) -> str:
+    """A citation a diplomat can check: document, covering letter, section, paragraph, worded in
+    the document's language (``rag.layout``).
 
-    Example: ``Déclaration de Bucarest (annexe à la lettre de la Roumanie du
-    29 novembre 2006), préambule, alinéa 4``.
+    Examples: ``Déclaration de Bucarest (annexe à la lettre de la Roumanie du 29 novembre 2006),
+    préambule, alinéa 4``; ``Oslo Declaration (annex to the letter from Norway of 10 May 2023),
+    paragraph 8``; ``Draft resolution A/C.3/77/L.19, operative paragraph 5 (b)``.
+
+    Args:
+        info: the document's metadata.
+        section: the paragraph's section, named in the document's language.
+        label: the paragraph's label.
+        unique: no other paragraph of the document has this label. Outside French usage, the
+            section of a numbered paragraph is named only when its number is not unique.
     """
-    if section == LETTER_SECTION and info.letter_ref:
+    layout = layout_for(info.language)
+    role = _role(layout, section)
+    if label == layout.labels["masthead"] and not section and info.symbol:
+        return f"{info.symbol}{layout.separator}{label}"
+    if role == LETTER and info.letter_ref:
         parts = [info.letter_ref[:1].upper() + info.letter_ref[1:]]
     else:
-        head = info.short_title
-        if info.kind == "note":
-            head = f"Projet de résolution « {head} » (note du Secrétariat)"
-        elif info.letter_ref:
-            head = f"{head} (annexe à la {info.letter_ref})"
-        parts = [head]
-        where = _section_phrase(section)
-        if where:
+        parts = [_head(info, layout)]
+        where = _section_phrase(layout, section, role)
+        numbered = label[:1].isdigit()
+        if where and (layout.numbered_sections or not numbered or not unique):
             parts.append(where)
-    parts.append(f"paragraphe {label}" if label[:1].isdigit() else label)
-    return ", ".join(parts)
+    if not label[:1].isdigit():
+        parts.append(label)
+    elif role == OPERATIVE and info.kind in ("note", "draft_resolution"):
+        parts.append(layout.operative_paragraph.format(label=label))
+    else:
+        parts.append(layout.paragraph.format(label=label))
+    return layout.separator.join(parts)
 
 
-def _section_phrase(section: str) -> str:
+def _head(info: DocumentInfo, layout: Layout) -> str:
+    """How a citation names the document."""
+    if info.kind == "note":
+        return layout.note_head.format(title=info.short_title)
+    if info.kind == "draft_resolution":
+        return (
+            layout.draft_symbol.format(symbol=info.symbol)
+            if info.symbol
+            else layout.draft_title.format(title=info.short_title)
+        )
+    if info.letter_ref:
+        letter, word = info.letter_ref, layout.letter_ref[0]
+        if layout.annexed_letter and word and letter.startswith(word):
+            letter = layout.annexed_letter + letter[len(word) :]
+        return layout.annex_of.format(head=info.short_title, letter=letter)
+    return info.short_title
+
+
+def _role(layout: Layout, section: str) -> str | None:
+    return next((role for role, name in layout.sections.items() if name == section), None)
+
+
+def _section_phrase(layout: Layout, section: str, role: str | None) -> str:
     roman = _ROMAN_SECTION.match(section)
     if roman:
-        return f"section {roman.group(1)}"
-    if section in (PREAMBLE, OPERATIVE, ANNEX_SECTION, NOTE_SECTION):
-        return section.lower() if section != NOTE_SECTION else "note du Secrétariat"
-    if section == NOTES:
-        return ""
+        return layout.section.format(roman=roman.group(1))
+    if role in layout.phrases:
+        return layout.phrases[role]
     return section
 
 
@@ -150,11 +177,11 @@ def parse_document(source: str, text: str, path: Path | None = None) -> Document
         path: the file, when its metadata sidecar (``NAME.meta.json``) should be applied.
     """
     blocks = split_blocks(text.splitlines())
-    labelled = label_blocks(blocks)
-    note_numbers = {block.note for block in blocks if block.note is not None}
     language = detect_language(text)
+    labelled = label_blocks(blocks, language)
+    note_numbers = {block.note for block in blocks if block.note is not None}
     cleaned = [clean_text(item, note_numbers, language == "fr") for item in labelled]
-    info = derive_info(source, labelled, [text for text, _ in cleaned])
+    info = derive_info(source, labelled, [text for text, _ in cleaned], language)
     if path is not None:
         info = apply_sidecar(info, path)
     return Document(info=info, paragraphs=tuple(_paragraphs(info, labelled, cleaned, language)))
@@ -168,6 +195,7 @@ def _paragraphs(
     # The last suffix given to each base id: the search for a free one resumes there instead
     # of trying -2, -3… again for every repeat (quadratic in a document of many "titre").
     last_suffix: dict[str, int] = {}
+    labels = Counter(item.label for item in labelled)
     for item, (text, notes) in zip(labelled, cleaned, strict=True):
         base = "/".join(part for part in (info.doc_id, _slug(item.section), _slug(item.label)) if part)
         pid, suffix = base, last_suffix.get(base, 1)
@@ -190,7 +218,7 @@ def _paragraphs(
                 lines=(min(lines), max(lines)),
                 source_lines=lines,
                 notes=notes,
-                citation=citation(info, item.section, item.label),
+                citation=citation(info, item.section, item.label, unique=labels[item.label] == 1),
                 language=detect_language(text, default=language),
             )
         )

@@ -22,6 +22,7 @@ import hashlib
 import json
 import logging
 import os
+import re
 import shutil
 import tempfile
 from collections.abc import Callable, Iterator
@@ -40,6 +41,7 @@ logger = logging.getLogger(__name__)
 
 MANIFEST = "manifest.json"
 _BATCH = 256
+_NOTE_NUMBER = re.compile(r"(?:\d{1,2}|\*{1,3})$")
 
 
 class RagIndexError(RuntimeError):
@@ -153,7 +155,12 @@ def entries_for(documents: list[Document], settings: Settings) -> list[Entry]:
     entries = []
     for document in documents:
         info = document.info
-        note_ids = {paragraph.label: paragraph.id for paragraph in document.paragraphs if paragraph.kind == "note"}
+        # a note's label ends with its number, in any language: "note 1", "footnote 1", "nota *", "脚注1"
+        note_ids = {
+            _NOTE_NUMBER.search(paragraph.label).group(0): paragraph.id
+            for paragraph in document.paragraphs
+            if paragraph.kind == "note" and _NOTE_NUMBER.search(paragraph.label)
+        }
         for paragraph in document.paragraphs:
             text = passage(paragraph, document, settings.embed_context)
             digest = hashlib.sha256(f"{settings.embedding_model}\n{paragraph.id}\n{text}".encode()).hexdigest()
@@ -176,7 +183,7 @@ def entries_for(documents: list[Document], settings: Settings) -> list[Entry]:
                     text=paragraph.text,
                     language=paragraph.language,
                     doc_date=info.date,
-                    notes=tuple(note_ids[f"note {n}"] for n in paragraph.notes if f"note {n}" in note_ids),
+                    notes=tuple(note_ids[n] for n in paragraph.notes if n in note_ids),
                 )
             )
     return entries

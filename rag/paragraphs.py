@@ -2,8 +2,12 @@
 
 The text comes from PDF extraction: hard-wrapped lines, page breaks shown as
 runs of blank lines, footnotes under a ``________`` separator in the middle of
-the running text. This module only finds where each paragraph starts and ends
-and which source lines it takes; naming the paragraphs is ``structure.py``'s job.
+the running text. A UN document also opens with a masthead (the Organization's
+name and the document's symbol, distribution, session, agenda item), and carries
+page furniture on every page: job number, barcode, symbol, page number. This
+module finds the masthead, drops the page furniture, and finds where each
+paragraph starts and ends and which source lines it takes; naming the paragraphs
+is ``structure.py``'s job.
 """
 
 from __future__ import annotations
@@ -11,15 +15,30 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from rag.layout import ANNEX_HEADING, LETTER_HEADING, MASTHEAD, SIGNED, SYMBOL
 from rag.textfix import OCR_DIGITS, join_lines
 
 _SEPARATOR = re.compile(r"^\s*_{5,}\s*$")
-_NUMBERED = re.compile(r"^\s*([0-9SOoBZGl]{1,3})\.\s+\S")
-_NOTE_START = re.compile(r"^\s*(\d{1,2})\s+(?=\S)")
+# "12. Text"; the UN's Arabic documents write "12 - Text".
+_NUMBERED = re.compile(r"^\s*([0-9SOoBZGl]{1,3})(?:\.|\s+-)\s+\S")
+_NOTE_START = re.compile(r"^\s*(\d{1,2}|\*{1,3})\s+(?=\S)")
 _UNSEPARATED_NOTE = re.compile(r"^(\d{1,2})\s+[A-ZÀ-Ý]")
 _LIST_ITEM = re.compile(r"^[-–•]\s")
-_TERMINAL = (".", ";", ":", "!", "?")
+# A sub-paragraph's mark: "(a)", "b)", "(ii)".
+SUBPARAGRAPH = re.compile(r"^(\(?(?:[a-z]|[ivx]{2,4})\))\s+\S")
+_TERMINAL = (".", ";", ":", "!", "?", "。", "；", "：", "！", "？", "؛", "؟")
 _LONE_CONJUNCTIONS = {"ET", "OU", "ET/OU"}
+
+# Page furniture of UN documents: the job number ("23-08812 (E) 150523"), the barcode ("*2308812*"),
+# the page number with the job number ("2/3 23-08812", "23-08812 3/3").
+_JOB = r"\d{2}-\d{5}"
+_FURNITURE = re.compile(
+    rf"^\s*(?:{_JOB}(?:\s*\([A-Z]\))?(?:\s+\d{{6}}){{0,2}}|\*\d{{7,8}}\*"
+    rf"|\d{{1,3}}/\d{{1,3}}\s+{_JOB}|{_JOB}\s+\d{{1,3}}/\d{{1,3}})\s*$"
+)
+_SYMBOL_LINE = re.compile(rf"^\s*({SYMBOL})\s*$")
+_MASTHEAD_MAX_LINES = 15
+_MASTHEAD_MAX_WIDTH = 80
 
 
 @dataclass(frozen=True)
@@ -31,12 +50,16 @@ class Block:
         raw: those lines joined (line-end hyphens glued), text otherwise as in the source.
         number: the paragraph number the document gives it, OCR-repaired, if any.
         note: the footnote number when the block is a footnote, else None.
+        masthead: the block is the document's masthead.
+        lines: the source lines themselves, stripped.
     """
 
     line_numbers: tuple[int, ...]
     raw: str
     number: int | None = None
     note: str | None = None
+    masthead: bool = False
+    lines: tuple[str, ...] = field(default=(), compare=False, repr=False)
 
 
 @dataclass
@@ -77,13 +100,79 @@ def split_blocks(lines: list[str]) -> list[Block]:
         lines: the document's lines, without line terminators.
 
     Returns:
-        Blocks ordered by their first source line. Every non-blank line that is
-        not a footnote separator belongs to exactly one block.
+        Blocks ordered by their first source line, the masthead first when the
+        document has one. Every non-blank line that is neither a footnote
+        separator nor page furniture (``furniture_lines``) belongs to exactly one block.
     """
-    running, notes = _take_out_notes(lines)
+    masthead, symbol = _masthead(lines)
+    dropped = furniture_lines(lines, symbol, masthead)
+    taken = set(masthead) | dropped
+    running, notes = _take_out_notes(["" if number in taken else text for number, text in enumerate(lines, 1)])
     blocks = _group_running_text(running) + notes
+    if masthead:
+        texts = [lines[number - 1] for number in masthead]
+        blocks.append(_block(list(zip(masthead, texts, strict=True)), masthead=True))
     blocks.sort(key=lambda block: block.line_numbers[0])
     return blocks
+
+
+def _block(lines: list[tuple[int, str]], **fields) -> Block:
+    return Block(
+        line_numbers=tuple(number for number, _ in lines),
+        raw=join_lines([text for _, text in lines]),
+        lines=tuple(text.strip() for _, text in lines),
+        **fields,
+    )
+
+
+def _masthead(lines: list[str]) -> tuple[tuple[int, ...], str | None]:
+    """The source lines (1-based) of the document's masthead and the symbol it gives.
+
+    The masthead opens the document with the Organization's name and the symbol
+    ("United Nations A/77/893") and runs, over blank lines, until the first
+    indented line (the first heading), for a few short lines at most.
+    """
+    start = next((index for index, text in enumerate(lines) if text.strip()), None)
+    found = MASTHEAD.match(lines[start]) if start is not None else None
+    if not found:
+        return (), None
+    taken = [start + 1]
+    for index in range(start + 1, len(lines)):
+        text = lines[index]
+        if not text.strip():
+            continue
+        if text[0].isspace() or _SEPARATOR.match(text) or len(text.strip()) > _MASTHEAD_MAX_WIDTH:
+            break
+        if len(taken) == _MASTHEAD_MAX_LINES:
+            break
+        taken.append(index + 1)
+    return tuple(taken), found.group("symbol")
+
+
+def furniture_lines(lines: list[str], symbol: str | None = None, masthead: tuple[int, ...] = ()) -> set[int]:
+    """The source lines (1-based) that are page furniture, not text: job numbers, barcodes,
+    page numbers, and the document's symbol alone on a line (at the top of a page).
+
+    Without a masthead to give the symbol, a line holding only a symbol is furniture
+    when the line before or after it is.
+
+    Args:
+        lines: the document's lines.
+        symbol: the document's symbol, when its masthead gives it; found here when None.
+        masthead: the masthead's lines, when already found.
+    """
+    if symbol is None and not masthead:
+        masthead, symbol = _masthead(lines)
+    found = {number for number, text in enumerate(lines, 1) if _FURNITURE.match(text)} - set(masthead)
+    filled = [number for number, text in enumerate(lines, 1) if text.strip()]
+    for position, number in enumerate(filled):
+        alone = _SYMBOL_LINE.match(lines[number - 1])
+        if not alone or number in masthead:
+            continue
+        neighbours = {filled[i] for i in (position - 1, position + 1) if 0 <= i < len(filled)}
+        if alone.group(1) == symbol or neighbours & found:
+            found.add(number)
+    return found
 
 
 def _take_out_notes(lines: list[str]) -> tuple[list[_Line | None], list[Block]]:
@@ -115,15 +204,16 @@ def _take_out_notes(lines: list[str]) -> tuple[list[_Line | None], list[Block]]:
 
 
 def _next_note(notes: list[Block]) -> int:
-    return int(notes[-1].note) + 1 if notes else 1
+    numbered = [block for block in notes if block.note and block.note.isdigit()]
+    return int(numbered[-1].note) + 1 if numbered else 1
 
 
 def _read_note_zone(lines: list[str], start: int, expected: int) -> tuple[int, list[Block]]:
     """Read the numbered notes that follow a separator.
 
-    A note starts with its number; its wrapped lines start in the first column.
-    The running text resumes at the first line that is neither: PDF extraction
-    indents the lines that carry on the interrupted paragraph.
+    A note starts with its number (or with stars: "* A/79/50."); its wrapped lines
+    start in the first column. The running text resumes at the first line that is
+    neither: PDF extraction indents the lines that carry on the interrupted paragraph.
 
     Returns:
         The index of the first line after the zone, and the notes read.
@@ -135,22 +225,16 @@ def _read_note_zone(lines: list[str], start: int, expected: int) -> tuple[int, l
     while index < len(lines):
         text = lines[index]
         start_match = _NOTE_START.match(text)
-        if start_match and int(start_match.group(1)) == expected:
-            notes.append((start_match.group(1), [_Line(index + 1, text)]))
-            expected += 1
+        mark = start_match.group(1) if start_match else ""
+        if mark.startswith("*") or (mark and int(mark) == expected):
+            notes.append((mark, [_Line(index + 1, text)]))
+            expected += 0 if mark.startswith("*") else 1
         elif notes and text.strip() and not text[0].isspace() and not _SEPARATOR.match(text):
             notes[-1][1].append(_Line(index + 1, text))
         else:
             break
         index += 1
-    blocks = [
-        Block(
-            line_numbers=tuple(line.number for line in note_lines),
-            raw=join_lines([line.text for line in note_lines]),
-            note=number,
-        )
-        for number, note_lines in notes
-    ]
+    blocks = [_block([(line.number, line.text) for line in note_lines], note=number) for number, note_lines in notes]
     return index, blocks
 
 
@@ -184,14 +268,7 @@ def _group_running_text(running: list[_Line | None]) -> list[Block]:
         groups[-1].add(line)
         gap = False
     return _merge_lone_conjunctions(
-        [
-            Block(
-                line_numbers=tuple(line.number for line in group.lines),
-                raw=join_lines([line.text for line in group.lines]),
-                number=group.number,
-            )
-            for group in groups
-        ]
+        [_block([(line.number, line.text) for line in group.lines], number=group.number) for group in groups]
     )
 
 
@@ -201,22 +278,37 @@ def _starts_new(group: _Group, line: _Line, number: int | None, gap: bool) -> bo
         return True
     previous = group.lines[-1].text.rstrip()
     stripped = line.text.strip()
+    indent = _indent(line.text)
+    if SUBPARAGRAPH.match(stripped) and (gap or indent):
+        return True
     if gap:
         return not _continues_across_gap(group, previous, stripped)
-    indent = len(line.text) - len(line.text.lstrip())
     if indent and previous.endswith(_TERMINAL):
         return True
+    if indent and stripped[:1].isupper() and len(group.lines) == 1 and _indent(group.lines[0].text) > max(indent, 1):
+        return True  # a heading alone on its line ("   Summary"), its text on the next line, less indented
     return indent >= 2 and stripped[:1].isupper()
+
+
+def _indent(text: str) -> int:
+    return len(text) - len(text.lstrip())
 
 
 def _continues_across_gap(group: _Group, previous: str, stripped: str) -> bool:
     """A page break (blank lines) does not end a paragraph whose next line carries on."""
     first = stripped[:1]
-    if first.islower() or stripped.startswith("(Signé)"):
+    if first.islower():
         return True
+    if stripped.startswith(SIGNED):  # "(Signé) Name" under the signatory's titles
+        return not previous.endswith(_TERMINAL)
     if _LIST_ITEM.match(stripped):
         return previous.endswith(":") or group.has_list_item
-    return first.isdigit() and not previous.endswith(_TERMINAL)
+    # a heading that opens with its date ("2023年5月10日…的信") carries nothing on
+    return (
+        first.isdigit()
+        and not previous.endswith(_TERMINAL)
+        and not (LETTER_HEADING.match(stripped) or ANNEX_HEADING.search(stripped))
+    )
 
 
 def _merge_lone_conjunctions(blocks: list[Block]) -> list[Block]:
@@ -229,6 +321,7 @@ def _merge_lone_conjunctions(blocks: list[Block]) -> list[Block]:
                 line_numbers=pending.line_numbers + block.line_numbers,
                 raw=f"{pending.raw} {block.raw}",
                 number=block.number,
+                lines=pending.lines + block.lines,
             )
             pending = None
         if block.raw.strip().upper() in _LONE_CONJUNCTIONS and block.number is None:

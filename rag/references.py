@@ -13,6 +13,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from rag.index import Entry
+from rag.layout import LAYOUTS, LETTER, OPERATIVE, PREAMBLE, section_role
 from rag.lexical import read_as, tokenize
 
 _ORDINALS = {
@@ -34,16 +35,22 @@ _SECTION = re.compile(r"\b(?:section|partie|part|chapitre|chapter)\s+([IVX]{1,5}
 _NOTE = re.compile(rf"\b(?:note|footnote)(?: de bas de page)?\s*{_NUMBER}\b", re.I)
 _TITLE = re.compile(r"\b(?:intitulée?s?|titres?|s['’]intitule|heading|title|called)\b", re.I)
 _ANY_NOTE = re.compile(r"\b(?:notes? (?:de|en) bas de page|footnotes?)\b", re.I)
+# The parts of a document a question may name, by their role (``rag.layout``): a document
+# names them in its own language ("Dispositif", "Operative part", "Parte dispositiva").
 _PARTS = {
-    "Dispositif": re.compile(r"\b(dispositif|operative)\b", re.I),
-    "Préambule": re.compile(r"\b(préambule|preamble|preambular)\b", re.I),
-    "Lettre d’envoi": re.compile(r"\b(lettre d['’]envoi|covering letter)\b", re.I),
+    OPERATIVE: re.compile(r"\b(dispositif|operative)\b", re.I),
+    PREAMBLE: re.compile(r"\b(préambule|preamble|preambular)\b", re.I),
+    LETTER: re.compile(r"\b(lettre d['’]envoi|covering letter)\b", re.I),
 }
+# A note's label ends with its number, in any language: "note 1", "footnote 1", "nota *".
+_NOTE_NUMBER = re.compile(r"(?:\d{1,2}|\*{1,3})$")
 
 # Words by which staff name a kind of document.
 _KIND_NAMES = {
     "plan_of_action": "plan d'action plan of action action plan",
     "note": "projet de résolution draft resolution note du secrétariat secretariat note résolution",
+    "draft_resolution": "projet de résolution draft resolution proyecto de resolución résolution resolution",
+    "report": "rapport report informe",
     "declaration": "déclaration declaration",
     "letter_with_annex": "lettre letter annexe annex",
 }
@@ -65,7 +72,7 @@ class Reference:
     section: str | None = None
     note: int | None = None
     any_note: bool = False  # "la note de bas de page de la Déclaration", no number
-    part: str | None = None
+    part: str | None = None  # a role: "operative", "preamble" or "letter"
     title: bool = False  # "l'intitulé de la section IV": its heading
 
     @property
@@ -95,22 +102,28 @@ def matches(entry: Entry, reference: Reference) -> bool:
     """Whether an indexed paragraph is the one a reference designates."""
     label = entry.paragraph
     if reference.note is not None:
-        return label == f"note {reference.note}"
+        number = _NOTE_NUMBER.search(label)
+        return entry.kind == "note" and number is not None and number.group(0) == str(reference.note)
     if reference.any_note:
         return entry.kind == "note"
-    if reference.part and entry.section != reference.part:
+    if reference.part and section_role(entry.section) != reference.part:
         return False
     if reference.section and not entry.section.startswith(f"{reference.section}. "):
         return False
     if reference.paragraph is not None and reference.alinea is not None:
-        return label == f"{reference.paragraph}, alinéa {reference.alinea}"
+        return label in _labels("continued", n=reference.paragraph, k=reference.alinea)
     if reference.paragraph is not None:
         return label == str(reference.paragraph)
     if reference.alinea is not None:
-        return label == f"alinéa {reference.alinea}"
+        return label in _labels("unnumbered", k=reference.alinea) | _labels("preambular", k=reference.alinea)
     if reference.section or reference.part:
         return entry.kind == "heading" if reference.title else entry.kind in ("heading", "paragraph")
     return False
+
+
+def _labels(kind: str, **numbers: int) -> set[str]:
+    """The label a kind of paragraph has in every language ("alinéa 4", "preambular paragraph 4"…)."""
+    return {layout.labels[kind].format(**numbers) for layout in LAYOUTS.values()}
 
 
 class DocumentNames:

@@ -68,15 +68,30 @@ def repair_ocr(text: str) -> str:
     return _OCR_WORDS.sub(lambda m: "Œuvre" if m.group(1) == "C" else "œuvre", text)
 
 
-def strip_note_calls(text: str, note_numbers: set[str]) -> tuple[str, list[str]]:
-    """Remove footnote call digits glued to a word, for notes that exist.
+# A note call: digits glued to a word ("terrorisme2,"); digits after a comma that follows a word
+# ("Corruption,1 which", the English usage) or, at the end of the text, a number ("in 2021,2");
+# stars glued to a word ("lista preliminar*"). A decimal ("1,5 millones") is none of these.
+_NOTE_CALL = re.compile(
+    r"(?P<word>[a-zà-ÿ]{2})(?P<glued>\d{1,2})(?=[\s,;.:)»]|$)"
+    r"|(?P<before>[A-Za-zÀ-ÿ)],)(?P<after_word>\d{1,2})(?=\s|$)"
+    r"|(?P<number>\d,)(?P<after_number>\d{1,2})$"
+    r"|(?P<starred>\w)(?P<stars>\*{1,3})(?=[\s,;.:)»]|$)"
+)
+# (what is kept, the call) for each form of call above
+_CALL_GROUPS = (("word", "glued"), ("before", "after_word"), ("number", "after_number"), ("starred", "stars"))
 
-    ``terrorisme2,`` becomes ``terrorisme,`` when note 2 exists; numbers that
-    are not glued to letters (``1373 (2001)``, ``A/RES/60/288``) are untouched.
+
+def strip_note_calls(text: str, note_numbers: set[str]) -> tuple[str, list[str]]:
+    """Remove footnote calls, for notes that exist.
+
+    ``terrorisme2,`` becomes ``terrorisme,`` and ``Corruption,1 which`` becomes
+    ``Corruption, which`` when note 1 or 2 exists; numbers that are not glued to
+    letters (``1373 (2001)``, ``A/RES/60/288``, ``1,5 millones``) are untouched.
+    Stars glued to a word call the star notes (``preliminar*``).
 
     Args:
         text: paragraph text.
-        note_numbers: the numbers of the notes the document has.
+        note_numbers: the numbers of the notes the document has ("1", "*").
 
     Returns:
         The text without the calls, and the note numbers called, in order.
@@ -86,12 +101,13 @@ def strip_note_calls(text: str, note_numbers: set[str]) -> tuple[str, list[str]]
     called: list[str] = []
 
     def _drop(match: re.Match[str]) -> str:
-        if match.group(2) not in note_numbers:
+        kept, number = next((match.group(keep), match.group(call)) for keep, call in _CALL_GROUPS if match.group(call))
+        if number not in note_numbers:
             return match.group(0)
-        called.append(match.group(2))
-        return match.group(1)
+        called.append(number)
+        return kept
 
-    cleaned = re.sub(r"([a-zà-ÿ]{2})(\d{1,2})(?=[\s,;.:)»]|$)", _drop, text)
+    cleaned = _NOTE_CALL.sub(_drop, text)
     return cleaned, called
 
 

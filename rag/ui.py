@@ -56,7 +56,8 @@ STRINGS = {
         "abstained": "Les documents ne répondent pas à cette question.",
         "error": "Une erreur est survenue : {error}",
         "kind": {"letter_with_annex": "lettre et annexe", "letter": "lettre", "note": "note",
-                 "plan_of_action": "plan d’action", "declaration": "déclaration", "document": "document"},
+                 "plan_of_action": "plan d’action", "declaration": "déclaration", "document": "document",
+                 "draft_resolution": "projet de résolution", "report": "rapport"},
     },
     "en": {
         "title": "UN and OSCE documents: cited answers",
@@ -90,7 +91,8 @@ STRINGS = {
         "abstained": "The documents do not answer this question.",
         "error": "Something went wrong: {error}",
         "kind": {"letter_with_annex": "letter with annex", "letter": "letter", "note": "note",
-                 "plan_of_action": "plan of action", "declaration": "declaration", "document": "document"},
+                 "plan_of_action": "plan of action", "declaration": "declaration", "document": "document",
+                 "draft_resolution": "draft resolution", "report": "report"},
     },
 }  # fmt: skip
 
