@@ -136,21 +136,26 @@ def _mass(terms: set[str] | frozenset[str], vocabulary: Vocabulary, own: frozens
 
 
 def support(
-    question: str, language: str, hits: list[Hit], vocabulary: Vocabulary, own: frozenset[str] | None = None
+    question: str,
+    language: str,
+    hits: list[Hit],
+    tokens: list[set[str]],
+    vocabulary: Vocabulary,
+    own: frozenset[str] | None = None,
 ) -> Support:
     """The support the best of the retrieved paragraphs gives the question.
 
     Args:
+        tokens: the stems of each retrieved paragraph, in its language.
         own: in a follow-up, the words of its last turn: the words of the earlier turns count a quarter.
     """
     terms = {target: question_terms(question, language, target) for target in {hit.entry.language for hit in hits}}
     best = 0.0
-    for hit in hits:
+    for hit, found in zip(hits, tokens, strict=True):
         asked = terms[hit.entry.language]
         total = _mass(asked, vocabulary, own)
         if total:
-            found = _mass(asked & set(tokenize([hit.entry.text], hit.entry.language)[0]), vocabulary, own)
-            best = max(best, found / total)
+            best = max(best, _mass(asked & found, vocabulary, own) / total)
     return Support(best, terms)
 
 
@@ -160,27 +165,23 @@ def evidence(
     """What the retrieved paragraphs give the question: its support, the stems of its last turn (in
     a follow-up, whose earlier turns count a quarter; None otherwise), and the features the
     abstention decision weighs (``rag.abstention``)."""
+    tokens = [set(tokenize([hit.entry.text], hit.entry.language)[0]) for hit in hits]
     # a follow-up is answered by what it asks itself ("Et sur les mouvements de terroristes ?"), in the
     # context of the earlier turns
     targets = {hit.entry.language for hit in hits}
     asked = last_turn or question
     own = frozenset().union(*(question_terms(asked, language, t) for t in targets)) if last_turn else None
-    found = support(question, language, hits, vocabulary, own)
+    found = support(question, language, hits, tokens, vocabulary, own)
     features = evidence_features(question, language, hits, found.value)
     # over the paragraphs in the best one's language: how much of the question no paragraph of the corpus
     # uses, and how much the retrieved paragraphs together cover
     terms = found.of(hits[0]) if hits else frozenset()
     total = _mass(terms, vocabulary, own)
-    together = (
-        set().union(
-            *(tokenize([h.entry.text], h.entry.language)[0] for h in hits if h.entry.language == hits[0].entry.language)
-        )
-        if hits
-        else set()
+    together = set().union(
+        *(t for hit, t in zip(hits, tokens, strict=True) if hit.entry.language == hits[0].entry.language)
     )
-    features["unknown"] = (
-        _mass(frozenset(t for t in terms if not vocabulary.knows(t)), vocabulary, own) / total if total else 1.0
-    )
+    unknown = frozenset(term for term in terms if not vocabulary.knows(term))
+    features["unknown"] = _mass(unknown, vocabulary, own) / total if total else 1.0
     features["covered"] = _mass(terms & together, vocabulary, own) / total if total else 0.0
     return found, own, features
 
