@@ -97,25 +97,26 @@ def evidence_features(question: str, language: str, hits: list[Hit], support: fl
         hits: the retrieved paragraphs, best first.
         support: the share of the question's idf-weighted vocabulary the best paragraph holds.
     """
-    similarities = [hit.similarity for hit in hits if hit.similarity is not None]
-    best = max(similarities, default=0.0)
-    # how far the best paragraphs stand out from the last the dense ranking kept
-    margin = best - min(similarities, default=0.0)
-    lexical_top = {i for i, hit in enumerate(hits) if hit.lexical_rank is not None and hit.lexical_rank <= 3}
-    dense_top = {i for i, hit in enumerate(hits) if hit.dense_rank is not None and hit.dense_rank <= 3}
-    agreement = len(lexical_top & dense_top) / 3
     texts = fold(" ".join(f"{hit.entry.text} {hit.entry.citation}" for hit in hits))
     numbers = _NUMBER.findall(question)
     names = [fold(word)[:5] for word in _NAME.findall(question.strip()) if word[:1].isupper()]
-    return {
+    features = {
         "support": support,
-        "similarity": best,
-        "similarity_margin": margin,
-        "agreement": agreement,
         "numbers_found": _found_share(numbers, texts),
         "names_found": _found_share(names, texts),
         "other_language": float(bool(hits) and all(hit.entry.language != language for hit in hits)),
     }
+    similarities = [hit.similarity for hit in hits if hit.similarity is not None]
+    if similarities:  # the dense ranking ran (not at a zero weight)
+        lexical_top = {i for i, hit in enumerate(hits) if hit.lexical_rank is not None and hit.lexical_rank <= 3}
+        dense_top = {i for i, hit in enumerate(hits) if hit.dense_rank is not None and hit.dense_rank <= 3}
+        features |= {
+            "similarity": max(similarities),
+            # how far the best paragraphs stand out from the last the dense ranking kept
+            "similarity_margin": max(similarities) - min(similarities),
+            "agreement": len(lexical_top & dense_top) / 3,
+        }
+    return features
 
 
 @dataclass(frozen=True)
@@ -128,7 +129,10 @@ class Decision:
 
 
 def decide(calibration: Calibration, features: dict[str, float]) -> Decision:
-    """Answer, answer with weak support, or abstain, by the calibrated probability."""
+    """Answer, answer with weak support, or abstain, by the calibrated probability; without the
+    embedding features (no dense ranking), by the calibration that does without them."""
+    if not set(calibration.features) <= set(features):
+        calibration = calibration_for(LEXICAL_MODEL)
     probability = calibration.probability(features)
     if probability < calibration.abstain_below:
         verdict = "abstain"

@@ -150,7 +150,7 @@ class ParagraphIndex:
         cites by number, by weighted reciprocal rank fusion. The weight of the dense side
         depends on whether the question is in a language of the paragraphs (settings
         ``dense_weight`` and ``dense_weight_other_language``: see the README for the
-        measurements behind the defaults).
+        measurements behind the defaults); a zero weight skips the encoder.
 
         Raises:
             ValueError: ``k`` is below 1.
@@ -174,8 +174,8 @@ class ParagraphIndex:
         dense_weight = settings.dense_weight if language in self.languages else settings.dense_weight_other_language
         fused: dict[int, list[float | int | None]] = {}
         cited = self.cited(question, language, allowed)
-        # the dense ranking is computed even at a zero weight: its similarities are evidence for abstention
-        dense = self.dense(question, settings.fetch_k, allowed)
+        # a zero weight skips the encoder; the abstention decision then does without similarities
+        dense = self.dense(question, settings.fetch_k, allowed) if dense_weight else []
         similarity = dict(dense)
         rankings = (
             (dense, dense_weight, 1),
@@ -183,8 +183,6 @@ class ParagraphIndex:
             (cited, settings.reference_weight, 0),
         )
         for ranking, weight, slot in rankings:
-            if not weight:
-                continue
             for rank, (position, _) in enumerate(ranking, 1):
                 record = fused.setdefault(position, [0.0, None, None])
                 entry_weight = weight

@@ -46,9 +46,7 @@ def fake_embeddings(monkeypatch: pytest.MonkeyPatch) -> None:
 
     fake = DeterministicFakeEmbedding(size=32)
     monkeypatch.setattr(rag.embeddings, "load_embeddings", lambda name, *_: fake)
-    # Fake vectors carry no meaning: keep them out of the fused ranking, and out of the abstention
-    # decision (a model without a calibration is judged on the features that do not depend on it).
-    monkeypatch.setenv("RAG_EMBEDDING_MODEL", "fake-test-embeddings")
+    # Fake vectors carry no meaning: keep them out of the fused ranking (and so out of the abstention decision).
     monkeypatch.setenv("RAG_DENSE_WEIGHT", "0")
     monkeypatch.setenv("RAG_DENSE_WEIGHT_OTHER_LANGUAGE", "0")
 
