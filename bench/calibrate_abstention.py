@@ -26,12 +26,11 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
 from rag.abstention import FEATURES, LEXICAL_FEATURES, LEXICAL_MODEL
+from rag.assistant import Assistant
 from rag.config import Settings
 from rag.conversation import standalone_question
-from rag.extractive import Vocabulary, evidence
-from rag.language import detect_language
+from rag.extractive import evidence
 from rag.questions import load_questions
-from rag.retrieve import ParagraphIndex
 
 CALIBRATIONS = Path(__file__).resolve().parent.parent / "rag" / "data" / "abstention.json"
 # The operating points: at most this share of answerable questions abstained on (out of fold) ...
@@ -40,18 +39,18 @@ MAX_FALSE_ABSTENTIONS = 0.05
 MAX_WEAK_ANSWERABLE = 0.15
 
 
-def question_features(index: ParagraphIndex, vocabulary: Vocabulary, files: list[Path], k: int) -> tuple:
+def question_features(assistant: Assistant, files: list[Path], k: int) -> tuple:
     """Feature rows, labels (answerable) and questions of question files, retrieved as the assistant does."""
     rows, labels, questions = [], [], []
     for path in files:
         for question in load_questions(path):
             turns = question.messages
-            language = index.main_language
-            for turn in turns:
-                language = detect_language(turn, default=language)
+            history = [{"role": "user", "content": turn} for turn in turns[:-1]]
+            language = assistant.language_of(turns[-1], history)
             query = standalone_question(turns)
-            hits = index.search(query, k)
-            _, _, features = evidence(query, language, hits, vocabulary, turns[-1] if len(turns) > 1 else None)
+            hits = assistant.index.search(query, k)
+            last_turn = turns[-1] if len(turns) > 1 else None
+            _, _, features = evidence(query, language, hits, assistant.vocabulary, last_turn)
             rows.append(features)
             labels.append(question.answerable)
             questions.append(question)
@@ -119,9 +118,9 @@ def main() -> None:
     args = parser.parse_args()
     logging.getLogger("bm25s").setLevel(logging.WARNING)
     settings = Settings()
-    index = ParagraphIndex(settings)
-    vocabulary = Vocabulary(index.manifest.entries)
-    rows, answerable, _ = question_features(index, vocabulary, args.fit, settings.k)
+    assistant = Assistant(settings)
+    index = assistant.index
+    rows, answerable, _ = question_features(assistant, args.fit, settings.k)
     unanswerable = int(np.sum(~answerable))
     print(f"fitted on {len(rows)} questions ({unanswerable} unanswerable), model {index.manifest.embedding_model}\n")
     calibrations = json.loads(CALIBRATIONS.read_text(encoding="utf-8"))
@@ -142,7 +141,7 @@ def main() -> None:
         print("\nout of fold, on the fitting sets:")
         print("\n".join(table(out_of_fold, answerable)))
         for path in args.test:
-            test_rows, test_answerable, _ = question_features(index, vocabulary, [path], settings.k)
+            test_rows, test_answerable, _ = question_features(assistant, [path], settings.k)
             probabilities = model.predict_proba(_matrix(test_rows, names))[:, 1]
             print(f"\n{path} (not fitted on):")
             print("\n".join(table(probabilities, test_answerable)))
