@@ -1,8 +1,9 @@
 """What a question says about where to look: a document it names, a paragraph it cites.
 
 Staff ask "que dit le paragraphe 16 du dispositif du projet de résolution ?" or
-"what does section V of the Plan of Action deal with?". Neither BM25 nor the
-embeddings read such references; this module does, in French and English.
+"what does section V of the Plan of Action deal with?" or "¿qué dice el párrafo 3 de la parte
+dispositiva?". Neither BM25 nor the embeddings read such references; this module does, with
+every language's question words (``rag.question_words``).
 """
 
 from __future__ import annotations
@@ -13,54 +14,33 @@ from collections import Counter
 from dataclasses import dataclass
 
 from rag.index import Entry
-from rag.layout import LAYOUTS, LETTER, OPERATIVE, PREAMBLE, section_role
+from rag.layout import LAYOUTS, PREAMBLE, section_role
 from rag.lexical import read_as, tokenize
+from rag.question_words import kind_names, ordinal_numbers, part_patterns, reference_pattern, words_pattern
 
-_ORDINALS = {
-    "premier": 1, "première": 1, "first": 1, "deuxième": 2, "second": 2, "seconde": 2, "troisième": 3,
-    "third": 3, "quatrième": 4, "fourth": 4, "cinquième": 5, "fifth": 5, "sixième": 6, "sixth": 6,
-    "septième": 7, "seventh": 7, "huitième": 8, "eighth": 8, "neuvième": 9, "ninth": 9, "dixième": 10,
-    "tenth": 10, "opening": 1,
-}  # fmt: skip
-_NUMBER = r"(\d{1,3}|" + "|".join(_ORDINALS) + r")(?:er|re|e|ème|st|nd|rd|th)?"
-_PARAGRAPH = re.compile(
-    rf"\b(?:paragraphes?|paragraphs?|para\.|§)\s*{_NUMBER}\b|\b{_NUMBER}\s+(?:paragraphe|paragraph)\b", re.I
-)
-_ALINEA = re.compile(
-    rf"\b(?:alinéas?|subparagraphs?|preambular paragraphs?)\s*{_NUMBER}\b"
-    rf"|\b{_NUMBER}\s+(?:alinéa|subparagraph|preambular paragraph)\b",
-    re.I,
-)
-_SECTION = re.compile(r"\b(?:section|partie|part|chapitre|chapter)\s+([IVX]{1,5})\b")
-_NOTE = re.compile(rf"\b(?:note|footnote)(?: de bas de page)?\s*{_NUMBER}\b", re.I)
-_TITLE = re.compile(r"\b(?:intitulée?s?|titres?|s['’]intitule|heading|title|called)\b", re.I)
-_ANY_NOTE = re.compile(r"\b(?:notes? (?:de|en) bas de page|footnotes?)\b", re.I)
-# The parts of a document a question may name, by their role (``rag.layout``): a document
-# names them in its own language ("Dispositif", "Operative part", "Parte dispositiva").
-_PARTS = {
-    OPERATIVE: re.compile(r"\b(dispositif|operative)\b", re.I),
-    PREAMBLE: re.compile(r"\b(préambule|preamble|preambular)\b", re.I),
-    LETTER: re.compile(r"\b(lettre d['’]envoi|covering letter)\b", re.I),
-}
+_PARAGRAPH = reference_pattern("paragraph")
+_ALINEA = reference_pattern("alinea")
+_SECTION = reference_pattern("section")
+_NOTE = reference_pattern("note")
+_TITLE = words_pattern("title")
+_ANY_NOTE = words_pattern("any_note")
+_PARTS = part_patterns()
+_ORDINALS = ordinal_numbers()
 # A note's label ends with its number, in any language: "note 1", "footnote 1", "nota *".
 _NOTE_NUMBER = re.compile(r"(?:\d{1,2}|\*{1,3})$")
 
-# Words by which staff name a kind of document.
-_KIND_NAMES = {
-    "plan_of_action": "plan d'action plan of action action plan",
-    "note": "projet de résolution draft resolution note du secrétariat secretariat note résolution",
-    "draft_resolution": "projet de résolution draft resolution proyecto de resolución résolution resolution",
-    "report": "rapport report informe",
-    "declaration": "déclaration declaration",
-    "letter_with_annex": "lettre letter annexe annex",
-}
+
+def _number(found: re.Match[str] | None) -> int | None:
+    """The number a reference gives, written in digits ("5", "5e", "5th") or as a word ("cinquième")."""
+    if found is None:
+        return None
+    written = next(group for group in found.groups() if group)
+    digits = re.match(r"\d+", written)
+    return int(digits.group(0)) if digits else _ORDINALS.get(written.lower())
 
 
-def _number(groups: tuple[str | None, ...]) -> int | None:
-    for group in groups:
-        if group:
-            return int(group) if group.isdigit() else _ORDINALS.get(group.lower())
-    return None
+def _roman(found: re.Match[str] | None) -> str | None:
+    return next(group for group in found.groups() if group) if found else None
 
 
 @dataclass(frozen=True)
@@ -82,17 +62,19 @@ class Reference:
 
 def parse_reference(question: str) -> Reference:
     """Read paragraph, alinéa, section, note and part references in a question."""
-    paragraph = _PARAGRAPH.search(question)
-    alinea = _ALINEA.search(question)
-    section = _SECTION.search(question)
-    note = _NOTE.search(question)
+    found = _ALINEA.search(question)
+    alinea = _number(found)
+    # "párrafo 3 del preámbulo" is an alinéa, not paragraph 3: the paragraph is looked for elsewhere
+    rest = question if found is None else question[: found.start()] + " " + question[found.end() :]
+    paragraph = _number(_PARAGRAPH.search(rest))
+    note = _number(_NOTE.search(question))
     part = next((name for name, pattern in _PARTS.items() if pattern.search(question)), None)
     return Reference(
-        paragraph=_number(paragraph.groups()) if paragraph else None,
-        alinea=_number(alinea.groups()) if alinea else None,
-        section=section.group(1) if section else None,
-        note=_number(note.groups()) if note else None,
-        any_note=not note and bool(_ANY_NOTE.search(question)),
+        paragraph=paragraph,
+        alinea=alinea,
+        section=_roman(_SECTION.search(question)),
+        note=note,
+        any_note=note is None and bool(_ANY_NOTE.search(question)),
         part=part,
         title=bool(_TITLE.search(question)),
     )
@@ -112,6 +94,9 @@ def matches(entry: Entry, reference: Reference) -> bool:
         return False
     if reference.paragraph is not None and reference.alinea is not None:
         return label in _labels("continued", n=reference.paragraph, k=reference.alinea)
+    if reference.paragraph is not None and reference.part == PREAMBLE:
+        # "paragraph 3 of the preamble": a preamble's paragraphs are counted unless numbered
+        return label in (str(reference.paragraph), *_labels("preambular", k=reference.paragraph))
     if reference.paragraph is not None:
         return label == str(reference.paragraph)
     if reference.alinea is not None:
@@ -136,7 +121,7 @@ class DocumentNames:
             if entry.doc_id not in names:
                 self.languages[entry.doc_id] = entry.language
                 year = entry.source[:4] if entry.source[:4].isdigit() else ""
-                kind = _KIND_NAMES.get(entry.doc_kind, "")
+                kind = kind_names(entry.doc_kind)
                 names[entry.doc_id] = [entry.short_title, entry.doc_title, entry.letter or "", kind, year]
         self.doc_ids = list(names)
         self.tokens = {
