@@ -172,26 +172,32 @@ class Guard:
         if length is not None and length.isdigit() and int(length) > self.limit:
             await self._too_large(scope, receive, send)
             return
-        received, started = 0, False
+        received, too_large, answered = 0, False, False
 
         async def counted_receive() -> Message:
-            nonlocal received
+            nonlocal received, too_large
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if received > self.limit:
+                    too_large = True
                     raise _TooLarge
             return message
 
         async def watched_send(message: Message) -> None:
-            nonlocal started
-            started = started or message["type"] == "http.response.start"
+            nonlocal answered
+            if too_large:  # whatever the app makes of the broken read (FastAPI: a 400), the answer is 413
+                if not answered:
+                    answered = True
+                    await self._too_large(scope, receive, send)
+                return
+            answered = answered or message["type"] == "http.response.start"
             await send(message)
 
         try:
             await self.app(scope, counted_receive, watched_send)
         except _TooLarge:
-            if not started:
+            if not answered:
                 await self._too_large(scope, receive, send)
 
     async def _too_large(self, scope: Scope, receive: Receive, send: Send) -> None:

@@ -6,8 +6,13 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 import uvicorn
+
+from conftest import CORPUS
+from rag.config import Settings
+from rag.index import build_index
 
 
 @contextmanager
@@ -28,3 +33,24 @@ def live_server(app, start_timeout: float = 30.0) -> Iterator[str]:
     finally:
         server.should_exit = True
         thread.join(10)
+
+
+@contextmanager
+def fake_index(directory: Path, **overrides: object) -> Iterator[Settings]:
+    """An index of corpus/ in ``directory``, built with deterministic fake vectors kept out of the fusion.
+
+    The fake encoder stays in place while the settings are in use (``mode="dense"`` searches with it).
+    """
+    import pytest
+    from langchain_core.embeddings import DeterministicFakeEmbedding
+
+    import rag.embeddings
+
+    fake = DeterministicFakeEmbedding(size=32)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(rag.embeddings, "load_embeddings", lambda name, *_: fake)
+        settings = Settings(
+            corpus_dir=CORPUS, index_dir=directory, dense_weight=0, dense_weight_other_language=0, **overrides
+        )
+        build_index(settings)
+        yield settings
