@@ -1,0 +1,94 @@
+"""rag.client.RemoteRetriever against a live `rag serve` on loopback: LangChain's suite, and the same Documents."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from langchain_tests.integration_tests import RetrieversIntegrationTests
+
+from live_server import fake_index, live_server
+from rag.client import RemoteRetriever, RemoteRetrieverError
+from rag.config import Settings
+from rag.http_api import create_app
+from rag.retrieve import load_retriever
+from rag.service import Service
+
+pytestmark = pytest.mark.slow  # starts a server
+
+ANTALYA = "Quand s'est tenu le Séminaire d'Antalya ?"
+
+
+@pytest.fixture(scope="module")
+def settings(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Settings]:
+    with fake_index(tmp_path_factory.mktemp("client") / "index") as settings:
+        yield settings
+
+
+@pytest.fixture(scope="module")
+def url(settings: Settings) -> Iterator[str]:
+    with live_server(create_app(Service.from_settings(settings))) as url:
+        yield url
+
+
+class TestRemoteRetrieverStandard(RetrieversIntegrationTests):
+    """LangChain's standard retriever tests over HTTP."""
+
+    @pytest.fixture(autouse=True)
+    def _server(self, url: str) -> None:
+        self.url = url
+
+    @property
+    def retriever_constructor(self) -> type[RemoteRetriever]:
+        return RemoteRetriever
+
+    @property
+    def retriever_constructor_params(self) -> dict[str, Any]:
+        return {"base_url": self.url}
+
+    @property
+    def retriever_query_example(self) -> str:
+        return ANTALYA
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        {"mode": "hybrid"},
+        {"mode": "dense"},
+        {"mode": "bm25"},
+        {"mode": "hybrid", "docs": ["turquie"], "sections": ["Lettre"]},
+    ],
+)
+async def test_the_same_documents_as_load_retriever(url: str, settings: Settings, options: dict[str, Any]) -> None:
+    local = load_retriever(k=4, settings=settings, **options)
+    remote = RemoteRetriever(base_url=url, k=4, **options)
+    expected = local.invoke(ANTALYA)
+    assert expected and remote.invoke(ANTALYA) == expected
+    assert await remote.ainvoke(ANTALYA) == expected
+    assert remote.invoke(ANTALYA, k=2) == local.invoke(ANTALYA, k=2)
+
+
+async def test_errors_carry_the_services_message(url: str, settings: Settings, tmp_path: Path) -> None:
+    with pytest.raises(RemoteRetrieverError, match="empty"):
+        RemoteRetriever(base_url=url).invoke("  ")
+    with pytest.raises(RemoteRetrieverError, match="empty"):
+        await RemoteRetriever(base_url=url).ainvoke("  ")
+    empty = settings.model_copy(update={"index_dir": tmp_path / "none"})
+    with (
+        live_server(create_app(Service.from_settings(empty), warm_up=False)) as missing,
+        pytest.raises(RemoteRetrieverError, match=r"503 .*rag index"),
+    ):
+        RemoteRetriever(base_url=missing).invoke(ANTALYA)
+    with pytest.raises(RemoteRetrieverError, match="did not answer"):
+        RemoteRetriever(base_url=missing, timeout=2).invoke(ANTALYA)  # that server has stopped
+
+
+def test_the_api_key_is_sent(settings: Settings) -> None:
+    keyed = settings.model_copy(update={"api_keys": ["s3cret"]})
+    with live_server(create_app(Service.from_settings(keyed))) as url:
+        assert RemoteRetriever(base_url=url, api_key="s3cret", k=2).invoke(ANTALYA)
+        with pytest.raises(RemoteRetrieverError, match="401"):
+            RemoteRetriever(base_url=url, api_key="wrong").invoke(ANTALYA)
