@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import httpx
 from langchain_core.callbacks import AsyncCallbackManagerForRetrieverRun, CallbackManagerForRetrieverRun
 from langchain_core.documents import Document as LCDocument
 from langchain_core.retrievers import BaseRetriever
@@ -12,6 +11,9 @@ from pydantic import Field, PrivateAttr, SecretStr
 
 from rag.records import ParagraphRecord
 from rag.retrieve import Mode
+
+if TYPE_CHECKING:  # httpx is imported when a request is made: `import rag` stays quick
+    import httpx
 
 
 class RemoteRetrieverError(RuntimeError):
@@ -32,7 +34,7 @@ class RemoteRetriever(BaseRetriever):
     docs: list[str] | None = Field(None, description="Only documents whose file name or title contains one of these.")
     sections: list[str] | None = Field(None, description="Only sections whose name contains one of these.")
     timeout: float = Field(60.0, gt=0, description="Seconds to wait for the server's answer.")
-    _client: httpx.Client | None = PrivateAttr(None)
+    _client: Any = PrivateAttr(None)
 
     def _request(self, query: str, k: int | None) -> dict[str, Any]:
         headers = {"Authorization": f"Bearer {self.api_key.get_secret_value()}"} if self.api_key else {}
@@ -56,6 +58,8 @@ class RemoteRetriever(BaseRetriever):
         self, query: str, *, run_manager: CallbackManagerForRetrieverRun, k: int | None = None
     ) -> list[LCDocument]:
         """The paragraphs for a query; ``invoke(query, k=3)`` overrides ``self.k`` for that call."""
+        import httpx
+
         if self._client is None:  # one connection pool for the retriever's life
             self._client = httpx.Client(timeout=self.timeout)
         try:
@@ -67,6 +71,8 @@ class RemoteRetriever(BaseRetriever):
     async def _aget_relevant_documents(
         self, query: str, *, run_manager: AsyncCallbackManagerForRetrieverRun, k: int | None = None
     ) -> list[LCDocument]:
+        import httpx
+
         # a client per call: an async client belongs to the event loop it was made in
         async with httpx.AsyncClient(timeout=self.timeout) as client:
             try:
