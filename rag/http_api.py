@@ -6,7 +6,7 @@ import hmac
 import ipaddress
 import json
 import logging
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any, Literal
 
@@ -21,7 +21,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from rag.config import Settings
 from rag.records import AnswerRecord, DocumentRecord, ParagraphRecord
 from rag.retrieve import Mode
-from rag.service import Service, ServiceError, stream_within_deadline, within_deadline
+from rag.service import Service, ServiceError, opened_stream, within_deadline
 
 logger = logging.getLogger(__name__)
 
@@ -282,8 +282,8 @@ def create_app(service: Service, warm_up: bool = True) -> FastAPI:
         if not request.stream:
             *_, answer = await within_deadline(timeout, list, parts)
             return answer
-        first = await within_deadline(timeout, next, parts)  # a refused question is a JSON error, not a stream
-        return StreamingResponse(_answer_events(first, parts, timeout), media_type="text/event-stream")
+        events = await opened_stream(timeout, parts)  # a refused question is a JSON error, not a stream
+        return StreamingResponse(_answer_events(events), media_type="text/event-stream")
 
     @app.get("/v1/documents", tags=["documents"], summary="The indexed documents.")
     async def documents() -> DocumentsResponse:
@@ -307,16 +307,9 @@ def create_app(service: Service, warm_up: bool = True) -> FastAPI:
     return app
 
 
-async def _answer_events(
-    first: str | AnswerRecord, parts: Iterator[str | AnswerRecord], timeout: float
-) -> AsyncIterator[str]:
-    async def all_parts() -> AsyncIterator[str | AnswerRecord]:
-        yield first
-        async for part in stream_within_deadline(timeout, parts):
-            yield part
-
+async def _answer_events(parts: AsyncIterator[str | AnswerRecord]) -> AsyncIterator[str]:
     try:
-        async for part in all_parts():
+        async for part in parts:
             if isinstance(part, AnswerRecord):
                 yield sse(part.model_dump_json(), "answer")
             else:

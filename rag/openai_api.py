@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import secrets
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from typing import Any, Literal
 
 from fastapi import APIRouter
@@ -13,7 +13,7 @@ from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from rag.records import AnswerRecord, CitationRecord
-from rag.service import Service, ServiceError, stream_within_deadline, within_deadline
+from rag.service import Service, ServiceError, opened_stream, within_deadline
 
 MODEL = "rag"
 
@@ -103,28 +103,23 @@ def router(service: Service) -> APIRouter:
             return ChatCompletion(
                 id=ident, created=created, model=request.model, choices=[Choice(message=message)], answer=answer
             )
-        first = await within_deadline(timeout, next, parts)  # a refused question is a JSON error, not a stream
-        chunks = _chunks(first, parts, timeout, ident, created, request.model)
+        parts = await opened_stream(timeout, parts)  # a refused question is a JSON error, not a stream
+        chunks = _chunks(parts, ident, created, request.model)
         return StreamingResponse(chunks, media_type="text/event-stream")
 
     return routes
 
 
-async def _chunks(
-    first: str | AnswerRecord, parts: Iterator[str | AnswerRecord], timeout: float, ident: str, created: int, model: str
-) -> AsyncIterator[str]:
+async def _chunks(parts: AsyncIterator[str | AnswerRecord], ident: str, created: int, model: str) -> AsyncIterator[str]:
     yield _chunk(ident, created, model, {"role": "assistant", "content": ""})
-    part = first
     try:
-        rest = stream_within_deadline(timeout, parts)
-        while True:
+        async for part in parts:
             if isinstance(part, AnswerRecord):
                 tail = part.with_sources()[len(part.text) :]
                 citations = [citation.model_dump() for citation in part.citations]
                 yield _chunk(ident, created, model, {"content": tail, "citations": citations}, "stop")
-                break
-            yield _chunk(ident, created, model, {"content": part})
-            part = await anext(rest)
+            else:
+                yield _chunk(ident, created, model, {"content": part})
     except ServiceError as error:
         yield f"data: {json.dumps({'error': {'message': error.message, 'code': error.code}})}\n\n"
     yield "data: [DONE]\n\n"

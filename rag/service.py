@@ -223,6 +223,20 @@ async def within_deadline(seconds: float, function: Callable[..., T], *args: obj
         ) from None
 
 
+async def opened_stream(seconds: float, parts: Iterator[T]) -> AsyncIterator[T]:
+    """Pull the first item now, so that a refused request raises before any response starts; then all
+    the items, the whole within ``seconds``."""
+    deadline = time.monotonic() + seconds
+    first = await within_deadline(seconds, next, parts)
+
+    async def items() -> AsyncIterator[T]:
+        yield first
+        async for part in stream_within_deadline(max(deadline - time.monotonic(), 0.001), parts):
+            yield part
+
+    return items()
+
+
 async def stream_within_deadline(seconds: float, parts: Iterator[T]) -> AsyncIterator[T]:
     """Pull a blocking iterator in worker threads, each item within what is left of ``seconds``."""
     deadline = time.monotonic() + seconds

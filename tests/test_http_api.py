@@ -12,6 +12,7 @@ import openai
 import pytest
 
 from live_server import fake_index, live_server
+from rag.answer import Answer
 from rag.assistant import Assistant
 from rag.cli import main
 from rag.config import Settings
@@ -225,6 +226,26 @@ def test_a_slow_request_meets_the_deadline(settings: Settings) -> None:
         started = time.monotonic()
         error = error_of(http.post("/v1/retrieve", json={"question": ANTALYA}), 504)
         assert time.monotonic() - started < 1.5 and "RAG_REQUEST_TIMEOUT" in error["message"]
+
+
+def test_a_slow_stream_ends_with_an_error_event(settings: Settings) -> None:
+    def slow_stream(*args: object, **kwargs: object) -> Iterator[str | Answer]:
+        yield "Début."
+        time.sleep(2)
+        yield Answer(text="Début. Fin.")
+
+    service = Service.from_settings(settings.model_copy(update={"request_timeout": 0.5}))
+    service.assistant.stream = slow_stream
+    with live_server(create_app(service, warm_up=False)) as url, httpx.Client(base_url=url) as http:
+        events = sse_events(http.post("/v1/ask", json={"question": QUESTION, "stream": True}))
+        assert events[0] == ("text", {"text": "Début."})
+        assert events[-1][0] == "error" and events[-1][1]["error"]["code"] == "deadline"
+        client = openai.OpenAI(base_url=f"{url}/v1", api_key="unused", max_retries=0)
+        chunks = client.chat.completions.create(
+            model="rag", messages=[{"role": "user", "content": QUESTION}], stream=True
+        )
+        with pytest.raises(openai.APIError, match="RAG_REQUEST_TIMEOUT"):
+            list(chunks)
 
 
 def test_listening_beyond_loopback_needs_api_keys(settings: Settings, capsys: pytest.CaptureFixture) -> None:
