@@ -11,7 +11,7 @@ import httpx
 import openai
 import pytest
 
-from live_server import fake_index, live_server
+from live_server import live_server
 from rag.answer import Answer
 from rag.assistant import Assistant
 from rag.cli import main
@@ -28,20 +28,8 @@ ANTALYA = "Quand s'est tenu le Séminaire d'Antalya ?"
 
 
 @pytest.fixture(scope="module")
-def settings(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Settings]:
-    with fake_index(tmp_path_factory.mktemp("served") / "index") as settings:
-        yield settings
-
-
-@pytest.fixture(scope="module")
-def url(settings: Settings) -> Iterator[str]:
-    with live_server(create_app(Service.from_settings(settings))) as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def http(url: str) -> Iterator[httpx.Client]:
-    with httpx.Client(base_url=url, timeout=30) as client:
+def http(served_url: str) -> Iterator[httpx.Client]:
+    with httpx.Client(base_url=served_url, timeout=30) as client:
         yield client
 
 
@@ -78,12 +66,12 @@ def test_health_ready_and_openapi(http: httpx.Client) -> None:
         assert path in paths
 
 
-def test_retrieve_gives_every_field_and_the_retrievers_documents(http: httpx.Client, settings: Settings) -> None:
+def test_retrieve_gives_every_field_and_the_retrievers_documents(http: httpx.Client, served_settings: Settings) -> None:
     response = http.post("/v1/retrieve", json={"question": ANTALYA, "k": 3})
     assert response.status_code == 200, response.text
     paragraphs = response.json()["paragraphs"]
     assert len(paragraphs) == 3
-    expected = ParagraphIndex(settings).search(ANTALYA, 3)
+    expected = ParagraphIndex(served_settings).search(ANTALYA, 3)
     for paragraph, hit in zip(paragraphs, expected, strict=True):
         assert paragraph["para_id"] == hit.entry.para_id and paragraph["score"] == hit.score
         for field in ("text", "citation", "source", "lines", "doc_title", "letter", "section", "paragraph", "kind"):
@@ -100,11 +88,11 @@ def test_retrieve_filters_by_document_and_mode(http: httpx.Client) -> None:
     assert all(paragraph["lexical_rank"] is not None for paragraph in paragraphs)
 
 
-def test_ask_answers_as_the_assistant_does(http: httpx.Client, settings: Settings) -> None:
+def test_ask_answers_as_the_assistant_does(http: httpx.Client, served_settings: Settings) -> None:
     response = http.post("/v1/ask", json={"question": QUESTION})
     assert response.status_code == 200, response.text
     answer = response.json()
-    assert answer == AnswerRecord.of_answer(Assistant(settings).ask(QUESTION)).model_dump()
+    assert answer == AnswerRecord.of_answer(Assistant(served_settings).ask(QUESTION)).model_dump()
     assert not answer["abstained"] and "[1]" in answer["text"]
     citation = answer["citations"][0]
     assert "Pamir" in citation["quote"] and citation["citation"].startswith("Lettre de la Turquie")
@@ -179,8 +167,8 @@ def test_wrong_json_huge_bodies_and_unknown_routes(http: httpx.Client) -> None:
     error_of(http.get("/v1/ask"), 405)
 
 
-def test_a_missing_index_is_not_ready_with_a_message(tmp_path: Path, settings: Settings) -> None:
-    empty = settings.model_copy(update={"index_dir": tmp_path / "no-index"})
+def test_a_missing_index_is_not_ready_with_a_message(tmp_path: Path, served_settings: Settings) -> None:
+    empty = served_settings.model_copy(update={"index_dir": tmp_path / "no-index"})
     with live_server(create_app(Service.from_settings(empty))) as url, httpx.Client(base_url=url) as http:
         assert http.get("/health").status_code == 200
         deadline = time.monotonic() + 30
@@ -193,8 +181,8 @@ def test_a_missing_index_is_not_ready_with_a_message(tmp_path: Path, settings: S
         assert "rag index" in error_of(http.get("/v1/documents"), 503)["message"]
 
 
-def test_api_keys_and_cors(settings: Settings) -> None:
-    keyed = settings.model_copy(update={"api_keys": ["k1", "s3cret"], "cors_origins": ["http://portal.example"]})
+def test_api_keys_and_cors(served_settings: Settings) -> None:
+    keyed = served_settings.model_copy(update={"api_keys": ["k1", "s3cret"], "cors_origins": ["http://portal.example"]})
     with live_server(create_app(Service.from_settings(keyed))) as url, httpx.Client(base_url=url) as http:
         assert http.get("/health").status_code == 200  # the one route without a key
         for headers in ({}, {"Authorization": "Bearer nope"}, {"Authorization": "s3cret"}):
@@ -219,8 +207,8 @@ def test_cors_is_off_by_default(http: httpx.Client) -> None:
     assert "access-control-allow-origin" not in response.headers
 
 
-def test_a_slow_request_meets_the_deadline(settings: Settings) -> None:
-    service = Service.from_settings(settings.model_copy(update={"request_timeout": 0.3}))
+def test_a_slow_request_meets_the_deadline(served_settings: Settings) -> None:
+    service = Service.from_settings(served_settings.model_copy(update={"request_timeout": 0.3}))
     service.assistant.search = lambda *args, **kwargs: time.sleep(2) or []
     with live_server(create_app(service, warm_up=False)) as url, httpx.Client(base_url=url) as http:
         started = time.monotonic()
@@ -228,13 +216,13 @@ def test_a_slow_request_meets_the_deadline(settings: Settings) -> None:
         assert time.monotonic() - started < 1.5 and "RAG_REQUEST_TIMEOUT" in error["message"]
 
 
-def test_a_slow_stream_ends_with_an_error_event(settings: Settings) -> None:
+def test_a_slow_stream_ends_with_an_error_event(served_settings: Settings) -> None:
     def slow_stream(*args: object, **kwargs: object) -> Iterator[str | Answer]:
         yield "Début."
         time.sleep(2)
         yield Answer(text="Début. Fin.")
 
-    service = Service.from_settings(settings.model_copy(update={"request_timeout": 0.5}))
+    service = Service.from_settings(served_settings.model_copy(update={"request_timeout": 0.5}))
     service.assistant.stream = slow_stream
     with live_server(create_app(service, warm_up=False)) as url, httpx.Client(base_url=url) as http:
         events = sse_events(http.post("/v1/ask", json={"question": QUESTION, "stream": True}))
@@ -248,19 +236,19 @@ def test_a_slow_stream_ends_with_an_error_event(settings: Settings) -> None:
             list(chunks)
 
 
-def test_listening_beyond_loopback_needs_api_keys(settings: Settings, capsys: pytest.CaptureFixture) -> None:
+def test_listening_beyond_loopback_needs_api_keys(served_settings: Settings, capsys: pytest.CaptureFixture) -> None:
     assert is_loopback("127.0.0.1") and is_loopback("::1") and is_loopback("localhost")
     assert not is_loopback("0.0.0.0") and not is_loopback("192.168.1.4") and not is_loopback("example.org")
     with pytest.raises(ServeConfigError, match="RAG_API_KEYS"):
-        check_exposure(settings, "0.0.0.0")
-    check_exposure(settings.model_copy(update={"api_keys": ["k"]}), "0.0.0.0")
-    check_exposure(settings, "127.0.0.1")
+        check_exposure(served_settings, "0.0.0.0")
+    check_exposure(served_settings.model_copy(update={"api_keys": ["k"]}), "0.0.0.0")
+    check_exposure(served_settings, "127.0.0.1")
     assert main(["serve", "--host", "0.0.0.0", "--port", "1"]) == 2
     assert "Refusing to listen on 0.0.0.0" in capsys.readouterr().err
 
 
-def test_openai_client_chat_completions(url: str, http: httpx.Client) -> None:
-    client = openai.OpenAI(base_url=f"{url}/v1", api_key="unused", max_retries=0)
+def test_openai_client_chat_completions(served_url: str, http: httpx.Client) -> None:
+    client = openai.OpenAI(base_url=f"{served_url}/v1", api_key="unused", max_retries=0)
     assert [model.id for model in client.models.list()] == ["rag"]
     messages = [{"role": "system", "content": "ignored"}, {"role": "user", "content": QUESTION}]
     completion = client.chat.completions.create(model="rag", messages=messages)

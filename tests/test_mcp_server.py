@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import sys
-from collections.abc import Iterator
 
 import httpx
 import pytest
@@ -13,7 +12,7 @@ from mcp import Client
 from mcp.client.stdio import StdioServerParameters
 
 from conftest import REPO
-from live_server import fake_index, live_server
+from live_server import live_server
 from rag.config import Settings
 from rag.http_api import Guard
 from rag.mcp_server import create_server
@@ -25,18 +24,12 @@ TOOLS = {"search_paragraphs", "ask", "get_paragraph", "list_documents"}
 QUESTION = "Qui a signé la lettre de la Turquie ?"
 
 
-@pytest.fixture(scope="module")
-def settings(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Settings]:
-    with fake_index(tmp_path_factory.mktemp("mcp") / "index") as settings:
-        yield settings
-
-
-def stdio_server(settings: Settings) -> StdioServerParameters:
+def stdio_server(served_settings: Settings) -> StdioServerParameters:
     """`rag mcp` as an agent host starts it (Claude Desktop's "command" and "args")."""
     env = {
         "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")])),
-        "RAG_CORPUS_DIR": str(settings.corpus_dir),
-        "RAG_INDEX_DIR": str(settings.index_dir),
+        "RAG_CORPUS_DIR": str(served_settings.corpus_dir),
+        "RAG_INDEX_DIR": str(served_settings.index_dir),
         # the index was built with fake vectors: the server must not need the encoder
         "RAG_DENSE_WEIGHT": "0",
         "RAG_DENSE_WEIGHT_OTHER_LANGUAGE": "0",
@@ -44,8 +37,8 @@ def stdio_server(settings: Settings) -> StdioServerParameters:
     return StdioServerParameters(command=sys.executable, args=["-m", "rag.cli", "mcp"], env=env, cwd=REPO)
 
 
-async def test_the_tools_over_stdio(settings: Settings) -> None:
-    async with Client(stdio_server(settings), read_timeout_seconds=60) as client:
+async def test_the_tools_over_stdio(served_settings: Settings) -> None:
+    async with Client(stdio_server(served_settings), read_timeout_seconds=60) as client:
         tools = {tool.name: tool for tool in (await client.list_tools()).tools}
         assert set(tools) == TOOLS
         assert all(tool.description for tool in tools.values())
@@ -76,9 +69,9 @@ async def test_the_tools_over_stdio(settings: Settings) -> None:
         assert too_many.is_error
 
 
-async def test_the_tools_over_streamable_http(settings: Settings) -> None:
-    server = create_server(Service.from_settings(settings))
-    app = Guard(server.streamable_http_app(host="127.0.0.1"), settings)
+async def test_the_tools_over_streamable_http(served_settings: Settings) -> None:
+    server = create_server(Service.from_settings(served_settings))
+    app = Guard(server.streamable_http_app(host="127.0.0.1"), served_settings)
     with live_server(app) as url:
         async with Client(f"{url}/mcp") as client:
             assert {tool.name for tool in (await client.list_tools()).tools} == TOOLS
@@ -86,8 +79,8 @@ async def test_the_tools_over_streamable_http(settings: Settings) -> None:
             assert len(documents.structured_content["documents"]) == 5
 
 
-def test_streamable_http_needs_a_key_when_keys_are_set(settings: Settings) -> None:
-    keyed = settings.model_copy(update={"api_keys": ["s3cret"]})
+def test_streamable_http_needs_a_key_when_keys_are_set(served_settings: Settings) -> None:
+    keyed = served_settings.model_copy(update={"api_keys": ["s3cret"]})
     app = Guard(create_server(Service.from_settings(keyed)).streamable_http_app(host="127.0.0.1"), keyed)
     with live_server(app) as url:
         response = httpx.post(f"{url}/mcp", json={"jsonrpc": "2.0", "id": 1, "method": "ping"})
