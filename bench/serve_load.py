@@ -87,7 +87,7 @@ async def load(
     errors: list[str] = []
     unanswered = 0  # requests that got no response at all
     different: list[str] = []
-    peak = rss_mb(pid)
+    samples: list[tuple[float, float]] = []  # (seconds into the load, RSS MB)
     deadline = time.monotonic() + duration
     limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
 
@@ -113,9 +113,8 @@ async def load(
                     different.append(question)
 
         async def watch() -> None:
-            nonlocal peak
             while time.monotonic() < deadline:
-                peak = max(peak, rss_mb(pid))
+                samples.append((time.perf_counter() - started, rss_mb(pid)))
                 await asyncio.sleep(0.5)
 
         started = time.perf_counter()
@@ -129,8 +128,16 @@ async def load(
         "errors": errors,
         "different": different,
         "latencies": latencies,
-        "peak_rss_mb": max(peak, rss_mb(pid)),
+        "rss_samples": [*samples, (elapsed, rss_mb(pid))],
     }
+
+
+def rss_at(samples: list[tuple[float, float]], share: float) -> float:
+    """The RSS sampled nearest to ``share`` of the load's duration."""
+    if not samples:
+        return float("nan")
+    moment = share * samples[-1][0]
+    return min(samples, key=lambda sample: abs(sample[0] - moment))[1]
 
 
 def main() -> None:
@@ -181,7 +188,7 @@ def main() -> None:
             except subprocess.TimeoutExpired:
                 server.kill()
 
-    latencies = result["latencies"]
+    latencies, samples = result["latencies"], result["rss_samples"]
     rows = [
         ("clients", f"{args.clients}"),
         ("duration s", f"{result['seconds']:.1f}"),
@@ -195,7 +202,11 @@ def main() -> None:
         ("sequential latency p50 ms (1 client)", f"{statistics.median(sequential) * 1000:.0f}"),
         ("server RSS MB: ready", f"{rss_ready:.0f}"),
         ("server RSS MB: before the load (after the sequential pass)", f"{rss_start:.0f}"),
-        ("server RSS MB: peak during the load", f"{result['peak_rss_mb']:.0f}"),
+        (
+            "server RSS MB: at 1/4, 1/2, 3/4 of the load",
+            " / ".join(f"{rss_at(samples, x):.0f}" for x in (0.25, 0.5, 0.75)),
+        ),
+        ("server RSS MB: peak during the load", f"{max((rss for _, rss in samples), default=float('nan')):.0f}"),
         ("server RSS MB: end", f"{rss_end:.0f}"),
     ]
     printed = "\n".join(
@@ -206,7 +217,8 @@ def main() -> None:
         print(f"error: {error}", file=sys.stderr)
     if args.out:
         figures = {name: value for name, value in rows}
-        save(args.out, "serve_load", {"figures": figures, "errors": result["errors"][:50]}, printed)
+        extra = {"errors": result["errors"][:50], "rss_samples": samples, "latencies": latencies}
+        save(args.out, "serve_load", {"figures": figures, **extra}, printed)
 
 
 if __name__ == "__main__":
