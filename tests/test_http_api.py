@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -11,12 +12,14 @@ import httpx
 import openai
 import pytest
 
-from live_server import live_server
+from conftest import CORPUS
+from live_server import fake_index, live_server
 from rag.answer import Answer
 from rag.assistant import Assistant
 from rag.cli import main
 from rag.config import Settings
 from rag.http_api import ServeConfigError, check_exposure, create_app, is_loopback
+from rag.index import build_index
 from rag.records import AnswerRecord
 from rag.retrieve import ParagraphIndex, to_document
 from rag.service import Service
@@ -258,6 +261,7 @@ def test_openai_client_chat_completions(served_url: str, http: httpx.Client) -> 
     assert "Lettre de la Turquie du 12 avril 2004, signature" in message.content and "> " in message.content
     assert message.model_extra["citations"] == answer["citations"]
     assert completion.choices[0].finish_reason == "stop" and completion.model == "rag"
+    assert completion.model_extra["answer"] == answer
 
     stream = client.chat.completions.create(model="rag", messages=messages, stream=True)
     chunks = list(stream)
@@ -269,3 +273,21 @@ def test_openai_client_chat_completions(served_url: str, http: httpx.Client) -> 
         client.chat.completions.create(model="rag", messages=[{"role": "user", "content": " "}])
     with pytest.raises(openai.BadRequestError, match="last message must be the user"):
         client.chat.completions.create(model="rag", messages=[{"role": "assistant", "content": "Bonjour"}])
+
+
+def test_a_rebuilt_index_is_answered_from_at_the_next_request(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    shutil.copytree(CORPUS, corpus)
+    turquie = next(corpus.glob("*turquie*.txt"))
+    kept = turquie.read_bytes()
+    turquie.unlink()
+    with (
+        fake_index(tmp_path / "index", corpus_dir=corpus) as settings,
+        live_server(create_app(Service.from_settings(settings))) as url,
+        httpx.Client(base_url=url) as http,
+    ):
+        assert len(http.get("/v1/documents").json()["documents"]) == 4
+        turquie.write_bytes(kept)
+        build_index(settings)
+        assert len(http.get("/v1/documents").json()["documents"]) == 5
+        assert http.get("/ready").json()["paragraphs"] == 165
