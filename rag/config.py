@@ -117,6 +117,14 @@ class Settings(BaseSettings):
     request_timeout: float = Field(
         30.0, gt=0, description="Seconds one HTTP request may take before a 504 (a stream: before its last event)."
     )
+    serve_workers: int = Field(
+        4,
+        ge=1,
+        le=64,
+        description="Questions the service works on at once; more wait their turn, within request_timeout. The "
+        "work is CPU-bound and mostly serialised (the GIL, the index lock): more threads add memory, not "
+        "speed (bench/serve_load.py).",
+    )
     cors_origins: Annotated[list[str], NoDecode] = Field(
         default_factory=list,
         description="Comma-separated origins allowed to call the HTTP service from a browser; none (CORS off) "

@@ -19,9 +19,10 @@ from starlette.middleware.cors import CORSMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from rag.config import Settings
+from rag.openai_api import router as openai_router
 from rag.records import AnswerRecord, DocumentRecord, ParagraphRecord
 from rag.retrieve import Mode
-from rag.service import Service, ServiceError, opened_stream, within_deadline
+from rag.service import Service, ServiceError
 
 logger = logging.getLogger(__name__)
 
@@ -251,22 +252,20 @@ def create_app(service: Service, warm_up: bool = True) -> FastAPI:
         logger.exception("unexpected error")
         return error_response(500, "internal_error", "Internal error; the server's log has the details.")
 
-    timeout = settings.request_timeout
-
     @app.get("/health", tags=["service"], summary="The process is up (no key needed).")
     async def health() -> dict[str, str]:
         return {"status": "ok"}
 
     @app.get("/ready", tags=["service"], summary="The index is loaded.", responses={503: {"model": ReadyResponse}})
     async def ready() -> JSONResponse:
-        state = await within_deadline(timeout, service.readiness)
+        state = await service.run(service.readiness)
         body = ReadyResponse(**state.__dict__)
         return JSONResponse(body.model_dump(), status_code=200 if state.ready else 503)
 
     @app.post("/v1/retrieve", tags=["assistant"], summary="The paragraphs found for a question, best first.")
     async def retrieve(request: RetrieveRequest) -> RetrieveResponse:
-        paragraphs = await within_deadline(
-            timeout, service.retrieve, request.question, request.k, request.mode, request.documents, request.sections
+        paragraphs = await service.run(
+            service.retrieve, request.question, request.k, request.mode, request.documents, request.sections
         )
         return RetrieveResponse(question=request.question, paragraphs=paragraphs)
 
@@ -280,22 +279,20 @@ def create_app(service: Service, warm_up: bool = True) -> FastAPI:
         history = [turn.model_dump() for turn in request.history]
         parts = service.stream(request.question, history, request.documents, request.k)
         if not request.stream:
-            *_, answer = await within_deadline(timeout, list, parts)
+            *_, answer = await service.run(list, parts)
             return answer
-        events = await opened_stream(timeout, parts)  # a refused question is a JSON error, not a stream
+        events = await service.open_stream(parts)  # a refused question is a JSON error, not a stream
         return StreamingResponse(_answer_events(events), media_type="text/event-stream")
 
     @app.get("/v1/documents", tags=["documents"], summary="The indexed documents.")
     async def documents() -> DocumentsResponse:
-        return DocumentsResponse(documents=await within_deadline(timeout, service.documents))
+        return DocumentsResponse(documents=await service.run(service.documents))
 
     @app.get("/v1/paragraphs/{para_id:path}", tags=["documents"], summary="One paragraph by its id.")
     async def paragraph(para_id: str) -> ParagraphRecord:
-        return await within_deadline(timeout, service.paragraph, para_id)
+        return await service.run(service.paragraph, para_id)
 
-    from rag.openai_api import router
-
-    app.include_router(router(service))
+    app.include_router(openai_router(service))
     app.add_middleware(Guard, settings=settings)
     if settings.cors_origins:  # outermost, so that a browser's preflight needs no key
         app.add_middleware(

@@ -10,7 +10,7 @@ from pydantic import BaseModel, Field
 
 from rag.config import Settings
 from rag.records import AnswerRecord, DocumentRecord, ParagraphRecord
-from rag.service import Service, ServiceError, within_deadline
+from rag.service import Service, ServiceError
 
 INSTRUCTIONS = (
     "Answers from a fixed collection of UN and OSCE documents, mostly in French. Every paragraph comes with "
@@ -37,11 +37,10 @@ Documents = Annotated[
 def create_server(service: Service) -> MCPServer:
     """An MCP server with the tools search_paragraphs, ask, get_paragraph and list_documents."""
     server = MCPServer("rag", instructions=INSTRUCTIONS)
-    timeout = service.settings.request_timeout
 
     async def call(function, *args):
         try:
-            return await within_deadline(timeout, function, *args)
+            return await service.run(function, *args)
         except ServiceError as error:
             raise ToolError(error.message) from None
 

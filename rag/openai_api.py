@@ -13,7 +13,7 @@ from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from rag.records import AnswerRecord, CitationRecord
-from rag.service import Service, ServiceError, opened_stream, within_deadline
+from rag.service import Service, ServiceError
 
 MODEL = "rag"
 
@@ -82,7 +82,6 @@ def _chunk(ident: str, created: int, model: str, delta: dict[str, Any], finish: 
 def router(service: Service) -> APIRouter:
     """``GET /v1/models`` and ``POST /v1/chat/completions`` over one service."""
     routes = APIRouter(tags=["OpenAI-compatible"])
-    timeout = service.settings.request_timeout
 
     @routes.get("/v1/models", summary="The one model: the assistant.")
     async def models() -> dict[str, Any]:
@@ -98,12 +97,12 @@ def router(service: Service) -> APIRouter:
         parts = service.stream(question, history)
         ident, created = f"chatcmpl-{secrets.token_hex(12)}", int(time.time())
         if not request.stream:
-            *_, answer = await within_deadline(timeout, list, parts)
+            *_, answer = await service.run(list, parts)
             message = AnswerMessage(content=answer.with_sources(), citations=answer.citations)
             return ChatCompletion(
                 id=ident, created=created, model=request.model, choices=[Choice(message=message)], answer=answer
             )
-        parts = await opened_stream(timeout, parts)  # a refused question is a JSON error, not a stream
+        parts = await service.open_stream(parts)  # a refused question is a JSON error, not a stream
         chunks = _chunks(parts, ident, created, request.model)
         return StreamingResponse(chunks, media_type="text/event-stream")
 

@@ -57,6 +57,7 @@ class Service:
     def __init__(self, assistant: Assistant) -> None:
         self.assistant = assistant
         self._warming: threading.Thread | None = None
+        self._limiter: anyio.CapacityLimiter | None = None
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Service:
@@ -90,6 +91,39 @@ class Service:
         entries = index.manifest.entries
         documents = len({entry.doc_id for entry in entries})
         return Readiness(True, "Ready.", index.manifest.name, documents, len(entries))
+
+    @property
+    def limiter(self) -> anyio.CapacityLimiter:
+        """The worker threads questions run in (``serve_workers``); made in the event loop that first asks."""
+        if self._limiter is None:
+            self._limiter = anyio.CapacityLimiter(self.settings.serve_workers)
+        return self._limiter
+
+    async def run(self, function: Callable[..., T], *args: object) -> T:
+        """Run blocking work in a worker thread, answering 504 past ``request_timeout`` (waiting included).
+
+        A thread cannot be stopped: one past the deadline finishes in the background, its result dropped.
+        """
+        return await _within_deadline(self.settings.request_timeout, self.limiter, function, *args)
+
+    async def open_stream(self, parts: Iterator[T]) -> AsyncIterator[T]:
+        """Pull the first item now, so that a refused request raises before any response starts; then all
+        the items, the whole within ``request_timeout``."""
+        seconds = self.settings.request_timeout
+        deadline = time.monotonic() + seconds
+        first = await self.run(next, parts)
+        done = object()
+
+        async def items() -> AsyncIterator[T]:
+            yield first
+            while (left := deadline - time.monotonic()) > 0:
+                part = await _within_deadline(left, self.limiter, next, parts, done)
+                if part is done:
+                    return
+                yield part
+            raise ServiceError(504, "deadline", f"The answer took longer than {seconds:g} s (RAG_REQUEST_TIMEOUT).")
+
+        return items()
 
     def _index(self):
         try:
@@ -209,43 +243,13 @@ class Service:
         return ParagraphRecord.of_entry(entry)
 
 
-async def within_deadline(seconds: float, function: Callable[..., T], *args: object) -> T:
-    """Run blocking work in a worker thread, answering 504 when it takes longer than ``seconds``.
-
-    The thread itself cannot be stopped: it finishes in the background and its result is dropped.
-    """
+async def _within_deadline(
+    seconds: float, limiter: anyio.CapacityLimiter, function: Callable[..., T], *args: object
+) -> T:
     try:
-        with anyio.fail_after(seconds):
-            return await anyio.to_thread.run_sync(lambda: function(*args), abandon_on_cancel=True)
+        with anyio.fail_after(seconds):  # the wait for a worker counts too
+            return await anyio.to_thread.run_sync(lambda: function(*args), abandon_on_cancel=True, limiter=limiter)
     except TimeoutError:
         raise ServiceError(
             504, "deadline", f"The request took longer than {seconds:g} s (RAG_REQUEST_TIMEOUT)."
         ) from None
-
-
-async def opened_stream(seconds: float, parts: Iterator[T]) -> AsyncIterator[T]:
-    """Pull the first item now, so that a refused request raises before any response starts; then all
-    the items, the whole within ``seconds``."""
-    deadline = time.monotonic() + seconds
-    first = await within_deadline(seconds, next, parts)
-
-    async def items() -> AsyncIterator[T]:
-        yield first
-        async for part in stream_within_deadline(max(deadline - time.monotonic(), 0.001), parts):
-            yield part
-
-    return items()
-
-
-async def stream_within_deadline(seconds: float, parts: Iterator[T]) -> AsyncIterator[T]:
-    """Pull a blocking iterator in worker threads, each item within what is left of ``seconds``."""
-    deadline = time.monotonic() + seconds
-    done = object()
-    while True:
-        left = deadline - time.monotonic()
-        if left <= 0:
-            raise ServiceError(504, "deadline", f"The answer took longer than {seconds:g} s (RAG_REQUEST_TIMEOUT).")
-        part = await within_deadline(left, next, parts, done)
-        if part is done:
-            return
-        yield part

@@ -219,6 +219,18 @@ def test_a_slow_request_meets_the_deadline(served_settings: Settings) -> None:
         assert time.monotonic() - started < 1.5 and "RAG_REQUEST_TIMEOUT" in error["message"]
 
 
+def test_an_unexpected_failure_is_a_json_500_without_details(served_settings: Settings) -> None:
+    def broken(*args: object, **kwargs: object) -> list:
+        raise RuntimeError("/secret/path/of/the/server")
+
+    service = Service.from_settings(served_settings)
+    service.assistant.search = broken
+    with live_server(create_app(service, warm_up=False)) as url, httpx.Client(base_url=url) as http:
+        response = http.post("/v1/retrieve", json={"question": ANTALYA})
+        assert error_of(response, 500)["code"] == "internal_error"
+        assert "secret" not in response.text
+
+
 def test_a_slow_stream_ends_with_an_error_event(served_settings: Settings) -> None:
     def slow_stream(*args: object, **kwargs: object) -> Iterator[str | Answer]:
         yield "Début."
