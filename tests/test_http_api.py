@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import shutil
 import time
@@ -217,6 +218,19 @@ def test_a_slow_request_meets_the_deadline(served_settings: Settings) -> None:
         started = time.monotonic()
         error = error_of(http.post("/v1/retrieve", json={"question": ANTALYA}), 504)
         assert time.monotonic() - started < 1.5 and "RAG_REQUEST_TIMEOUT" in error["message"]
+
+
+async def test_questions_beyond_the_workers_wait_their_turn_within_the_deadline(served_settings: Settings) -> None:
+    service = Service.from_settings(served_settings.model_copy(update={"request_timeout": 1.2, "serve_workers": 1}))
+    service.assistant.search = lambda *args, **kwargs: time.sleep(0.8) or []
+    with live_server(create_app(service, warm_up=False)) as url:
+        async with httpx.AsyncClient(base_url=url, timeout=10) as http:
+            body = {"question": ANTALYA}
+            first, second = await asyncio.gather(
+                http.post("/v1/retrieve", json=body), http.post("/v1/retrieve", json=body)
+            )
+    statuses = sorted([first.status_code, second.status_code])
+    assert statuses == [200, 504], (first.text, second.text)
 
 
 def test_an_unexpected_failure_is_a_json_500_without_details(served_settings: Settings) -> None:
