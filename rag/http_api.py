@@ -22,7 +22,7 @@ from rag.config import Settings
 from rag.openai_api import router as openai_router
 from rag.records import AnswerRecord, DocumentRecord, ParagraphRecord
 from rag.retrieve import Mode
-from rag.service import Service, ServiceError
+from rag.service import Readiness, Service, ServiceError
 
 logger = logging.getLogger(__name__)
 
@@ -86,14 +86,6 @@ class AskRequest(BaseModel):
 
 class DocumentsResponse(BaseModel):
     documents: list[DocumentRecord]
-
-
-class ReadyResponse(BaseModel):
-    ready: bool
-    message: str
-    index: str | None = None
-    documents: int = 0
-    paragraphs: int = 0
 
 
 ERRORS: dict[int | str, dict[str, Any]] = {
@@ -256,11 +248,15 @@ def create_app(service: Service, warm_up: bool = True) -> FastAPI:
     async def health() -> dict[str, str]:
         return {"status": "ok"}
 
-    @app.get("/ready", tags=["service"], summary="The index is loaded.", responses={503: {"model": ReadyResponse}})
+    @app.get(
+        "/ready",
+        tags=["service"],
+        summary="The index is loaded.",
+        responses={200: {"model": Readiness}, 503: {"model": Readiness}},
+    )
     async def ready() -> JSONResponse:
-        state = await service.run(service.readiness)
-        body = ReadyResponse(**state.__dict__)
-        return JSONResponse(body.model_dump(), status_code=200 if state.ready else 503)
+        state = await service.probe()
+        return JSONResponse(state.model_dump(), status_code=200 if state.ready else 503)
 
     @app.post("/v1/retrieve", tags=["assistant"], summary="The paragraphs found for a question, best first.")
     async def retrieve(request: RetrieveRequest) -> RetrieveResponse:

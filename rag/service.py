@@ -6,18 +6,18 @@ import logging
 import threading
 import time
 from collections.abc import AsyncIterator, Callable, Iterator
-from dataclasses import dataclass
 from typing import TypeVar
 
 import anyio
 import anyio.to_thread
+from pydantic import BaseModel, Field
 
 from rag.answer import Answer
 from rag.assistant import Assistant
 from rag.config import Settings
 from rag.index import RagIndexError
 from rag.records import AnswerRecord, DocumentRecord, ParagraphRecord, document_records
-from rag.retrieve import Mode
+from rag.retrieve import Mode, ParagraphIndex
 from rag.textfix import valid_text
 
 logger = logging.getLogger(__name__)
@@ -36,13 +36,12 @@ class ServiceError(Exception):
         self.message = message
 
 
-@dataclass(frozen=True)
-class Readiness:
-    """Whether questions can be answered now, and if not, why."""
+class Readiness(BaseModel):
+    """Whether questions can be answered now, and if not, why (``GET /ready``)."""
 
     ready: bool
     message: str
-    index: str | None = None
+    index: str | None = Field(None, description="The index's name (a hash of what makes indexes incompatible).")
     documents: int = 0
     paragraphs: int = 0
 
@@ -82,15 +81,22 @@ class Service:
     def readiness(self) -> Readiness:
         """Ready when the index is open (and the warm-up, if started, is done)."""
         if self._warming is not None and self._warming.is_alive():
-            return Readiness(False, "Loading the index and the encoder.")
+            return Readiness(ready=False, message="Loading the index and the encoder.")
         try:
             self.assistant.reload_if_rebuilt()
             index = self.assistant.index
         except RagIndexError as error:
-            return Readiness(False, str(error))
+            return Readiness(ready=False, message=str(error))
         entries = index.manifest.entries
         documents = len({entry.doc_id for entry in entries})
-        return Readiness(True, "Ready.", index.manifest.name, documents, len(entries))
+        return Readiness(
+            ready=True, message="Ready.", index=index.manifest.name, documents=documents, paragraphs=len(entries)
+        )
+
+    async def probe(self) -> Readiness:
+        """``readiness`` without queueing behind the questions in the workers (a health probe must not wait)."""
+        limiter = anyio.to_thread.current_default_thread_limiter()
+        return await _within_deadline(self.settings.request_timeout, limiter, self.readiness)
 
     @property
     def limiter(self) -> anyio.CapacityLimiter:
@@ -125,7 +131,7 @@ class Service:
 
         return items()
 
-    def _index(self):
+    def _index(self) -> ParagraphIndex:
         try:
             self.assistant.reload_if_rebuilt()  # a `rag index` run meanwhile is answered from at once
             return self.assistant.index

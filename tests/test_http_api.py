@@ -226,11 +226,19 @@ async def test_questions_beyond_the_workers_wait_their_turn_within_the_deadline(
     with live_server(create_app(service, warm_up=False)) as url:
         async with httpx.AsyncClient(base_url=url, timeout=10) as http:
             body = {"question": ANTALYA}
-            first, second = await asyncio.gather(
-                http.post("/v1/retrieve", json=body), http.post("/v1/retrieve", json=body)
+
+            async def probe() -> float:  # a health probe does not queue behind the questions
+                await asyncio.sleep(0.2)
+                started = time.monotonic()
+                assert (await http.get("/ready")).status_code == 200
+                return time.monotonic() - started
+
+            first, second, probed = await asyncio.gather(
+                http.post("/v1/retrieve", json=body), http.post("/v1/retrieve", json=body), probe()
             )
     statuses = sorted([first.status_code, second.status_code])
     assert statuses == [200, 504], (first.text, second.text)
+    assert probed < 0.5
 
 
 def test_an_unexpected_failure_is_a_json_500_without_details(served_settings: Settings) -> None:
