@@ -53,3 +53,43 @@ def fake_index(directory: Path, **overrides: object) -> Iterator[Settings]:
         settings = Settings(index_dir=directory, **values)
         build_index(settings)
         yield settings
+
+
+@contextmanager
+def rag_command(arguments: list[str], settings: Settings, log: Path, ready_path: str, timeout: float = 60.0):
+    """A real `rag …` server process on a free loopback port; yields its base URL once ``ready_path`` answers."""
+    import os
+    import subprocess
+    import sys
+
+    import httpx
+
+    from conftest import REPO
+    from test_serving import free_port
+
+    port = free_port()
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")])),
+        "RAG_CORPUS_DIR": str(settings.corpus_dir),
+        "RAG_INDEX_DIR": str(settings.index_dir),
+        "RAG_DENSE_WEIGHT": "0",  # the index has fake vectors: no encoder in the server
+        "RAG_DENSE_WEIGHT_OTHER_LANGUAGE": "0",
+    }
+    command = [sys.executable, "-m", "rag.cli", *arguments, "--port", str(port)]
+    server = subprocess.Popen(command, cwd=REPO, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                httpx.get(url + ready_path, timeout=2)
+                break
+            except httpx.TransportError:
+                if time.monotonic() > deadline or server.poll() is not None:
+                    raise RuntimeError(log.read_text()) from None
+                time.sleep(0.2)
+        yield url, port
+    finally:
+        server.terminate()
+        server.wait(timeout=30)

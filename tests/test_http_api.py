@@ -14,7 +14,7 @@ import openai
 import pytest
 
 from conftest import CORPUS
-from live_server import fake_index, live_server
+from live_server import fake_index, live_server, rag_command
 from rag.answer import Answer
 from rag.assistant import Assistant
 from rag.cli import main
@@ -24,6 +24,7 @@ from rag.index import build_index
 from rag.records import AnswerRecord
 from rag.retrieve import ParagraphIndex, to_document
 from rag.service import Service
+from test_serving import listening_addresses
 
 pytestmark = pytest.mark.slow  # starts servers
 
@@ -325,3 +326,15 @@ def test_a_rebuilt_index_is_answered_from_at_the_next_request(tmp_path: Path) ->
         build_index(settings)
         assert len(http.get("/v1/documents").json()["documents"]) == 5
         assert http.get("/ready").json()["paragraphs"] == 165
+
+
+@pytest.mark.skipif(not Path("/proc/net/tcp").exists(), reason="reads the listening sockets from Linux's /proc")
+def test_the_rag_serve_command_listens_on_loopback_only(served_settings: Settings, tmp_path: Path) -> None:
+    with rag_command(["serve"], served_settings, tmp_path / "serve.log", "/health") as (url, port):
+        assert listening_addresses(port) == {"127.0.0.1"}
+        deadline = time.monotonic() + 30
+        while (ready := httpx.get(f"{url}/ready")).status_code != 200 and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert ready.json()["paragraphs"] == 165
+        answer = httpx.post(f"{url}/v1/ask", json={"question": QUESTION}, timeout=30).json()
+        assert answer == AnswerRecord.of_answer(Assistant(served_settings).ask(QUESTION)).model_dump()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+from pathlib import Path
 
 import httpx
 import pytest
@@ -12,7 +13,7 @@ from mcp import Client
 from mcp.client.stdio import StdioServerParameters
 
 from conftest import REPO
-from live_server import live_server
+from live_server import live_server, rag_command
 from rag.config import Settings
 from rag.http_api import Guard
 from rag.mcp_server import create_server
@@ -85,3 +86,10 @@ def test_streamable_http_needs_a_key_when_keys_are_set(served_settings: Settings
     with live_server(app) as url:
         response = httpx.post(f"{url}/mcp", json={"jsonrpc": "2.0", "id": 1, "method": "ping"})
         assert response.status_code == 401 and "Bearer" in response.json()["error"]["message"]
+
+
+async def test_the_rag_mcp_http_command(served_settings: Settings, tmp_path: Path) -> None:
+    with rag_command(["mcp", "--http"], served_settings, tmp_path / "mcp.log", "/mcp") as (url, _):
+        async with Client(f"{url}/mcp") as client:
+            found = await client.call_tool("search_paragraphs", {"query": "Séminaire d'Antalya", "k": 2})
+            assert len(found.structured_content["paragraphs"]) == 2
