@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 # Bump when the way documents are cut or embedded changes: old indexes are then not reused.
@@ -102,10 +102,11 @@ class Settings(BaseSettings):
         description="Address `rag serve` listens on; anything but a loopback address needs RAG_API_KEYS.",
     )
     serve_port: int = Field(8000, ge=0, le=65535, description="Port of `rag serve` (and of `rag mcp --http`).")
-    api_keys: Annotated[list[str], NoDecode] = Field(
+    api_keys: Annotated[list[SecretStr], NoDecode] = Field(
         default_factory=list,
         description="Comma-separated bearer tokens the HTTP service accepts (Authorization: Bearer <key>); "
-        "when set, every route but /health needs one. Required to listen on a non-loopback address.",
+        "when set, every route but /health needs one. Required to listen on a non-loopback address. Kept as "
+        "secrets: never shown in the settings' repr or in logs.",
     )
     max_request_bytes: int = Field(
         65_536,

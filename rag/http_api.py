@@ -137,7 +137,7 @@ class Guard:
 
     def __init__(self, app: ASGIApp, settings: Settings) -> None:
         self.app = app
-        self.keys = [key.encode() for key in settings.api_keys]
+        self.keys = [key.get_secret_value().encode() for key in settings.api_keys]
         self.limit = settings.max_request_bytes
 
     def authorised(self, scope: Scope) -> bool:

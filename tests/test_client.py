@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from langchain_tests.integration_tests import RetrieversIntegrationTests
+from pydantic import SecretStr
 
 from live_server import live_server
 from rag.client import RemoteRetriever, RemoteRetrieverError
@@ -76,7 +77,7 @@ async def test_errors_carry_the_services_message(served_url: str, served_setting
 
 
 def test_the_api_key_is_sent(served_settings: Settings) -> None:
-    keyed = served_settings.model_copy(update={"api_keys": ["s3cret"]})
+    keyed = served_settings.model_copy(update={"api_keys": [SecretStr("s3cret")]})
     with live_server(create_app(Service.from_settings(keyed))) as url:
         assert RemoteRetriever(base_url=url, api_key="s3cret", k=2).invoke(ANTALYA)
         with pytest.raises(RemoteRetrieverError, match="401"):

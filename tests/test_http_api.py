@@ -12,6 +12,7 @@ from pathlib import Path
 import httpx
 import openai
 import pytest
+from pydantic import SecretStr
 
 from conftest import CORPUS
 from live_server import fake_index, live_server, rag_command
@@ -186,8 +187,19 @@ def test_a_missing_index_is_not_ready_with_a_message(tmp_path: Path, served_sett
         assert "rag index" in error_of(http.get("/v1/documents"), 503)["message"]
 
 
+def test_api_keys_are_comma_separated_secrets(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("RAG_API_KEYS", "k1, s3cret")
+    monkeypatch.setenv("RAG_CORS_ORIGINS", "http://portal.example,http://intranet.example")
+    settings = Settings()
+    assert [key.get_secret_value() for key in settings.api_keys] == ["k1", "s3cret"]
+    assert "s3cret" not in repr(settings) and "s3cret" not in str(settings.model_dump())
+    assert settings.cors_origins == ["http://portal.example", "http://intranet.example"]
+
+
 def test_api_keys_and_cors(served_settings: Settings) -> None:
-    keyed = served_settings.model_copy(update={"api_keys": ["k1", "s3cret"], "cors_origins": ["http://portal.example"]})
+    keyed = served_settings.model_copy(
+        update={"api_keys": [SecretStr("k1"), SecretStr("s3cret")], "cors_origins": ["http://portal.example"]}
+    )
     with live_server(create_app(Service.from_settings(keyed))) as url, httpx.Client(base_url=url) as http:
         assert http.get("/health").status_code == 200  # the one route without a key
         for headers in ({}, {"Authorization": "Bearer nope"}, {"Authorization": "s3cret"}):
@@ -279,7 +291,7 @@ def test_listening_beyond_loopback_needs_api_keys(served_settings: Settings, cap
     assert not is_loopback("0.0.0.0") and not is_loopback("192.168.1.4") and not is_loopback("example.org")
     with pytest.raises(ServeConfigError, match="RAG_API_KEYS"):
         check_exposure(served_settings, "0.0.0.0")
-    check_exposure(served_settings.model_copy(update={"api_keys": ["k"]}), "0.0.0.0")
+    check_exposure(served_settings.model_copy(update={"api_keys": [SecretStr("k")]}), "0.0.0.0")
     check_exposure(served_settings, "127.0.0.1")
     assert main(["serve", "--host", "0.0.0.0", "--port", "1"]) == 2
     assert "Refusing to listen on 0.0.0.0" in capsys.readouterr().err

@@ -11,6 +11,7 @@ import httpx
 import pytest
 from mcp import Client
 from mcp.client.stdio import StdioServerParameters
+from pydantic import SecretStr
 
 from conftest import REPO
 from live_server import live_server, rag_command
@@ -81,7 +82,7 @@ async def test_the_tools_over_streamable_http(served_settings: Settings) -> None
 
 
 def test_streamable_http_needs_a_key_when_keys_are_set(served_settings: Settings) -> None:
-    keyed = served_settings.model_copy(update={"api_keys": ["s3cret"]})
+    keyed = served_settings.model_copy(update={"api_keys": [SecretStr("s3cret")]})
     app = Guard(create_server(Service.from_settings(keyed)).streamable_http_app(host="127.0.0.1"), keyed)
     with live_server(app) as url:
         response = httpx.post(f"{url}/mcp", json={"jsonrpc": "2.0", "id": 1, "method": "ping"})
