@@ -105,8 +105,8 @@ class Settings(BaseSettings):
     api_keys: Annotated[list[SecretStr], NoDecode] = Field(
         default_factory=list,
         description="Comma-separated bearer tokens the HTTP service accepts (Authorization: Bearer <key>); "
-        "when set, every route but /health needs one. Required to listen on a non-loopback address. Kept as "
-        "secrets: never shown in the settings' repr or in logs.",
+        "when set, every route but /health, /docs and /openapi.json needs one. Required to listen on a "
+        "non-loopback address. Kept as secrets: never shown in the settings' repr or in logs.",
     )
     max_request_bytes: int = Field(
         65_536,

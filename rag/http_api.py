@@ -10,9 +10,10 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any, Literal
 
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, StreamingResponse
+from fastapi.security import HTTPBearer
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.exceptions import HTTPException
 from starlette.middleware.cors import CORSMiddleware
@@ -26,7 +27,9 @@ from rag.service import Readiness, Service, ServiceError
 
 logger = logging.getLogger(__name__)
 
-PUBLIC_PATHS = ("/health",)
+# Without a key: the liveness probe, and the API's description (its shape, not the documents), so that a
+# browser can open /docs and send its key with the Authorize button.
+PUBLIC_PATHS = ("/health", "/docs", "/docs/oauth2-redirect", "/openapi.json", "/redoc")
 
 
 class ServeConfigError(RuntimeError):
@@ -216,10 +219,12 @@ def create_app(service: Service, warm_up: bool = True) -> FastAPI:
     app = FastAPI(
         title="rag",
         summary="Cited answers from UN and OSCE documents.",
-        description="Every route but /health needs `Authorization: Bearer <key>` when the server has "
-        'RAG_API_KEYS. Errors are JSON: `{"error": {"message", "type", "code"}}`.',
+        description="Every route but /health and this description needs `Authorization: Bearer <key>` when "
+        'the server has RAG_API_KEYS. Errors are JSON: `{"error": {"message", "type", "code"}}`.',
         version="1",
         lifespan=lifespan,
+        # documents the bearer scheme for /docs' Authorize button; Guard is what checks the keys
+        dependencies=[Depends(HTTPBearer(auto_error=False, description="One of the server's RAG_API_KEYS."))],
         responses=ERRORS,
     )
 
