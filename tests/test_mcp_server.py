@@ -8,9 +8,11 @@ import sys
 from pathlib import Path
 
 import httpx
+import httpx2
 import pytest
 from mcp import Client
 from mcp.client.stdio import StdioServerParameters
+from mcp.client.streamable_http import streamable_http_client
 from pydantic import SecretStr
 
 from conftest import REPO
@@ -81,12 +83,16 @@ async def test_the_tools_over_streamable_http(served_settings: Settings) -> None
             assert len(documents.structured_content["documents"]) == 5
 
 
-def test_streamable_http_needs_a_key_when_keys_are_set(served_settings: Settings) -> None:
+async def test_streamable_http_needs_a_key_when_keys_are_set(served_settings: Settings) -> None:
     keyed = served_settings.model_copy(update={"api_keys": [SecretStr("s3cret")]})
     app = Guard(create_server(Service.from_settings(keyed)).streamable_http_app(host="127.0.0.1"), keyed)
     with live_server(app) as url:
         response = httpx.post(f"{url}/mcp", json={"jsonrpc": "2.0", "id": 1, "method": "ping"})
         assert response.status_code == 401 and "Bearer" in response.json()["error"]["message"]
+        # the SDK's client with the key (its HTTP client is httpx2's)
+        http = httpx2.AsyncClient(headers={"Authorization": "Bearer s3cret"}, timeout=30)
+        async with Client(streamable_http_client(f"{url}/mcp", http_client=http)) as client:
+            assert {tool.name for tool in (await client.list_tools()).tools} == TOOLS
 
 
 async def test_the_rag_mcp_http_command(served_settings: Settings, tmp_path: Path) -> None:
