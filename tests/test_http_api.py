@@ -147,6 +147,7 @@ def test_documents_and_paragraphs(http: httpx.Client) -> None:
         ({"k": 3}, 422, "question"),
         ({"question": "Et ?", "unknown": 1}, 422, "unknown"),
         ({"question": "Et ?", "history": [{"role": "system", "content": "x"}]}, 422, "role"),
+        ({"question": "Et ?", "history": [{"role": "user", "content": "x"}] * 21}, 400, "21 turns; the limit is 20"),
     ],
 )
 def test_bad_requests_get_a_message(http: httpx.Client, body: dict, status: int, words: str) -> None:
