@@ -2,6 +2,7 @@
 
 from rag.answer import Answer, Citation
 from rag.assistant import Assistant
+from rag.client import RemoteRetriever
 from rag.config import Settings
 from rag.corpus import Document, EmptyCorpusError, Paragraph, load_corpus, parse_document
 from rag.index import IndexBusyError, IndexMissingError, build_index
@@ -19,6 +20,7 @@ __all__ = [
     "IndexMissingError",
     "Paragraph",
     "ParagraphRetriever",
+    "RemoteRetriever",
     "Settings",
     "build_index",
     "load_corpus",

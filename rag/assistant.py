@@ -15,7 +15,7 @@ from rag.extractive import Vocabulary, extractive_answer
 from rag.index import RagIndexError, manifest_version
 from rag.language import detect_language
 from rag.messages import message
-from rag.retrieve import Hit, ParagraphIndex
+from rag.retrieve import Hit, Mode, ParagraphIndex
 from rag.textfix import valid_text
 
 logger = logging.getLogger(__name__)
@@ -69,6 +69,34 @@ class Assistant:
         with self._lock:
             if self._index is not None and manifest_version(self.settings) != self._index_version:
                 self.reload()
+
+    def warm_up(self) -> None:
+        """Open the index, and load the encoder unless the settings never use it, before the first question.
+
+        Raises:
+            RagIndexError: no index for these settings (the message names the command to run).
+        """
+        with self._lock:
+            index = self.index
+            if self.settings.dense_weight or self.settings.dense_weight_other_language:
+                index.embeddings  # noqa: B018 - loads the model
+
+    def search(
+        self,
+        question: str,
+        k: int | None = None,
+        mode: Mode = "hybrid",
+        docs: list[str] | None = None,
+        sections: list[str] | None = None,
+    ) -> list[Hit]:
+        """The paragraphs for a question, as the retriever finds them; safe to call from several threads.
+
+        Raises:
+            RagIndexError: no index for these settings.
+            ValueError: ``k`` is below 1.
+        """
+        with self._lock:  # Chroma's client and the embedding model are shared between threads
+            return self.index.search(question, self.settings.k if k is None else k, mode, docs, sections)
 
     @cached_property
     def generator(self):

@@ -185,6 +185,29 @@ def _chat(args: argparse.Namespace, settings: Settings) -> int:
         history += [{"role": "user", "content": question}, {"role": "assistant", "content": answer.text}]
 
 
+def _serve(args: argparse.Namespace, settings: Settings) -> int:
+    from rag.http_api import ServeConfigError, serve
+
+    try:
+        serve(settings, host=args.host, port=args.port)
+    except ServeConfigError as error:
+        print(error, file=sys.stderr)
+        return 2
+    return 0
+
+
+def _mcp(args: argparse.Namespace, settings: Settings) -> int:
+    from rag.http_api import ServeConfigError
+    from rag.mcp_server import run
+
+    try:
+        run(settings, transport="streamable-http" if args.http else "stdio", host=args.host, port=args.port)
+    except ServeConfigError as error:
+        print(error, file=sys.stderr)
+        return 2
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The command-line interface, one sub-command per job."""
     parser = argparse.ArgumentParser(prog="rag", description="Cited answers from UN and OSCE documents.")
@@ -213,6 +236,15 @@ def build_parser() -> argparse.ArgumentParser:
         "--llm", choices=["none", "ollama", "openai", "gguf"], help="answerer (default: RAG_LLM_PROVIDER)"
     )
     chat.set_defaults(handler=_chat)
+    serve = commands.add_parser("serve", help="the HTTP API and OpenAI-compatible chat (docs at /docs)")
+    serve.add_argument("--host", help="address to listen on (default: RAG_SERVE_HOST, 127.0.0.1)")
+    serve.add_argument("--port", type=int, help="port (default: RAG_SERVE_PORT, 8000)")
+    serve.set_defaults(handler=_serve)
+    mcp = commands.add_parser("mcp", help="an MCP server for agents (stdio, or streamable HTTP with --http)")
+    mcp.add_argument("--http", action="store_true", help="streamable HTTP at /mcp instead of stdio")
+    mcp.add_argument("--host", help="with --http: address (default: RAG_SERVE_HOST, 127.0.0.1)")
+    mcp.add_argument("--port", type=int, help="with --http: port (default: RAG_SERVE_PORT, 8000)")
+    mcp.set_defaults(handler=_mcp)
     evaluate = commands.add_parser("eval", help="evaluate on a question set (JSON lines)")
     evaluate.add_argument("questions", help="question set, e.g. eval/questions.jsonl")
     evaluate.add_argument("--json", action="store_true", help="print the report as JSON")

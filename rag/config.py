@@ -5,10 +5,10 @@ from __future__ import annotations
 import hashlib
 import os
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import Field, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, SecretStr, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 # Bump when the way documents are cut or embedded changes: old indexes are then not reused.
 CHUNKING_VERSION = "paragraphs-v5"
@@ -95,6 +95,50 @@ class Settings(BaseSettings):
         60.0, gt=0, description="Seconds the model has for its whole answer (a total deadline, not per read)."
     )
     llm_max_tokens: int = Field(300, ge=16, description="Longest answer the model may write, in tokens.")
+
+    # `rag serve` and `rag mcp --http`
+    serve_host: str = Field(
+        "127.0.0.1",
+        description="Address `rag serve` listens on; anything but a loopback address needs RAG_API_KEYS.",
+    )
+    serve_port: int = Field(8000, ge=0, le=65535, description="Port of `rag serve` (and of `rag mcp --http`).")
+    api_keys: Annotated[list[SecretStr], NoDecode] = Field(
+        default_factory=list,
+        description="Comma-separated bearer tokens the HTTP service accepts (Authorization: Bearer <key>); "
+        "when set, every route but /health, /docs and /openapi.json needs one. Required to listen on a "
+        "non-loopback address. Kept as secrets: never shown in the settings' repr or in logs.",
+    )
+    max_request_bytes: int = Field(
+        65_536,
+        ge=1024,
+        description="Larger request bodies are refused with 413 (a question is at most "
+        "max_question_chars; the rest is conversation history).",
+    )
+    max_history_turns: int = Field(20, ge=0, description="Longest conversation history an HTTP request may carry.")
+    request_timeout: float = Field(
+        30.0, gt=0, description="Seconds one HTTP request may take before a 504 (a stream: before its last event)."
+    )
+    serve_workers: int = Field(
+        4,
+        ge=1,
+        le=64,
+        description="Questions the service works on at once; more wait their turn, within request_timeout. The "
+        "work is CPU-bound and mostly serialised (the GIL, the index lock): more threads add memory, not "
+        "speed (bench/serve_load.py).",
+    )
+    cors_origins: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="Comma-separated origins allowed to call the HTTP service from a browser; none (CORS off) "
+        "when empty.",
+    )
+
+    @field_validator("api_keys", "cors_origins", mode="before")
+    @classmethod
+    def _comma_separated(cls, value: object) -> object:
+        """``RAG_API_KEYS=a,b`` in the environment; a list in code."""
+        if isinstance(value, str):
+            return [item.strip() for item in value.split(",") if item.strip()]
+        return value
 
     @model_validator(mode="after")
     def _no_unknown_environment_keys(self) -> Settings:

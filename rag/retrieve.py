@@ -19,6 +19,7 @@ from rag.config import Settings
 from rag.index import Entry, Manifest, chroma_client, collection, read_manifest
 from rag.language import detect_language
 from rag.lexical import LexicalIndex, read_as
+from rag.records import ParagraphRecord
 from rag.references import DocumentNames, matches, parse_reference
 from rag.textfix import valid_text
 
@@ -226,25 +227,8 @@ def _passes(entry: Entry, docs: list[str] | None, sections: list[str] | None) ->
 
 
 def to_document(hit: Hit) -> LCDocument:
-    """A LangChain document: the paragraph's text, with what is needed to cite it."""
-    entry = hit.entry
-    return LCDocument(
-        page_content=entry.text,
-        metadata={
-            "source": entry.source,
-            "doc_title": entry.doc_title,
-            "letter": entry.letter,
-            "section": entry.section,
-            "paragraph": entry.paragraph,
-            "para_id": entry.para_id,
-            "lines": list(entry.lines),
-            "citation": entry.citation,
-            "score": hit.score,
-            "kind": entry.kind,
-            "dense_rank": hit.dense_rank,
-            "lexical_rank": hit.lexical_rank,
-        },
-    )
+    """A LangChain document: the paragraph's text, with what is needed to cite it (``rag.records``)."""
+    return ParagraphRecord.of_hit(hit).to_document()
 
 
 class ParagraphRetriever(BaseRetriever):

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from fake_openai import FakeChatServer, fake_openai_server
+from rag.config import Settings
 from rag.corpus import Document, load_corpus
 
 REPO = Path(__file__).resolve().parent.parent
@@ -67,3 +68,23 @@ def fake_openai() -> Iterator[FakeChatServer]:
     """A fake OpenAI-compatible chat server on 127.0.0.1 (``tests/fake_openai.py``): set its ``reply`` first."""
     with fake_openai_server(reply="") as server:
         yield server
+
+
+@pytest.fixture(scope="module")
+def served_settings(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Settings]:
+    """Settings of an index of corpus/ built once per module with fake vectors (``live_server.fake_index``)."""
+    from live_server import fake_index
+
+    with fake_index(tmp_path_factory.mktemp("served") / "index") as settings:
+        yield settings
+
+
+@pytest.fixture(scope="module")
+def served_url(served_settings: Settings) -> Iterator[str]:
+    """The base URL of a live `rag serve` (uvicorn in a thread, on loopback) over ``served_settings``."""
+    from live_server import live_server
+    from rag.http_api import create_app
+    from rag.service import Service
+
+    with live_server(create_app(Service.from_settings(served_settings))) as url:
+        yield url
