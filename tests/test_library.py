@@ -346,3 +346,32 @@ def test_cli_add_asks_on_a_terminal(
     out = capsys.readouterr().out
     assert f"{NORWAY.name}: the corpus already has {NORWAY.name}." in out
     assert f"Added {NORWAY.name} (Oslo Declaration): 29 paragraphs, 0 embedded, replacing {NORWAY.name}" in out
+
+
+def test_a_page_range_goes_from_the_paragraph_to_the_manifest_and_the_citation(tmp_path: Path) -> None:
+    from dataclasses import dataclass, replace
+
+    from rag.answer import Answer
+    from rag.corpus import load_document
+    from rag.extractive import citation_for
+    from rag.index import Manifest, entries_for
+
+    document = load_document(NORWAY)
+
+    @dataclass(frozen=True)
+    class PdfParagraph(type(document.paragraphs[0])):
+        pages: tuple[int, int] | None = None
+
+    paged = [PdfParagraph(**vars(paragraph), pages=(2, 3)) for paragraph in document.paragraphs]
+    entries = entries_for([replace(document, paragraphs=tuple(paged))], Settings())
+    assert {entry.pages for entry in entries} == {(2, 3)}
+    assert {entry.pages for entry in entries_for([document], Settings())} == {None}  # text files have no pages
+    manifest = Manifest("n", "m", "t", "b", tuple(entries))
+    manifest.write(tmp_path / "manifest.json")
+    assert Manifest.read(tmp_path / "manifest.json") == manifest
+    citation = citation_for(entries[0], 1, entries[0].text)
+    assert citation.pages == (2, 3)
+    assert Answer("a", [citation], language="fr").as_text().endswith(f"{NORWAY.name}, pages 2–3")
+    assert Answer("a", [replace(citation, pages=(4, 4))]).as_text().endswith(f"{NORWAY.name}, page 4")
+    first, last = entries[0].lines
+    assert Answer("a", [replace(citation, pages=None)]).as_text().endswith(f"{NORWAY.name}, lines {first}–{last}")
