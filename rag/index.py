@@ -13,7 +13,8 @@ killed at any point therefore leaves the previous manifest, and everything it
 names, intact: retrieval keeps working on the previous index. Retrieval asks
 Chroma only about the vectors the manifest names, so those a build writes before
 its manifest (or leaves behind, killed) are never seen; each build deletes every
-vector its manifest does not name.
+vector its manifest does not name. Adding or removing one document (``rag.library``)
+goes through the same lock and the same ``commit``.
 """
 
 from __future__ import annotations
@@ -306,8 +307,11 @@ def build_locked(
 
 
 def missing(store, entries: list[Entry]) -> list[Entry]:
-    """The entries whose vectors the Chroma collection does not hold yet."""
-    existing = set(store.get(include=[])["ids"])
+    """The entries whose vectors the Chroma collection does not hold yet (asked by id: an add asks
+    about its own paragraphs only, not about the whole collection)."""
+    existing: set[str] = set()
+    for batch in _batches([entry.chroma_id for entry in entries], _BATCH * 8):
+        existing.update(store.get(ids=batch, include=[])["ids"])
     return [entry for entry in entries if entry.chroma_id not in existing]
 
 
