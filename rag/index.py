@@ -334,6 +334,7 @@ def embed(
     from rag.embeddings import load_embeddings
 
     embeddings = load_embeddings(settings.embedding_model, settings.embedding_backend, settings.embedding_export_dir)
+    done = 0  # counted here: a disabled tqdm bar does not count
     with tqdm(total=len(entries), desc="Embedding", unit="para", disable=not show_progress) as bar:
         for batch in _batches(entries, _BATCH):
             vectors = embeddings.embed_documents([entry.passage for entry in batch])
@@ -344,8 +345,9 @@ def embed(
                 metadatas=[entry.metadata() for entry in batch],
             )
             bar.update(len(batch))
+            done += len(batch)
             if on_progress is not None:
-                on_progress(bar.n, len(entries))
+                on_progress(done, len(entries))
 
 
 def commit(settings: Settings, store, entries: list[Entry], started: datetime) -> int:

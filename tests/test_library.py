@@ -65,7 +65,10 @@ def test_an_add_embeds_only_the_new_paragraphs_and_they_are_found_at_once(
     settings: Settings, corpus_copy: Path, embedded: list[str]
 ) -> None:
     before = read_manifest(settings)
-    report = add_file(settings, NORWAY)
+    stages, progress = [], []
+    report = add_file(settings, NORWAY, on_stage=stages.append, on_progress=lambda *done: progress.append(done))
+    assert stages == [f"Reading {NORWAY.name}", f"Embedding 29 paragraphs of {NORWAY.name}", "Updating the index"]
+    assert progress == [(29, 29)]
     assert (report.source, report.info.symbol, report.full_build) == (NORWAY.name, "A/77/893", False)
     assert report.paragraphs == report.embedded == 29 == len(embedded)
     after = read_manifest(settings)
@@ -375,3 +378,9 @@ def test_a_page_range_goes_from_the_paragraph_to_the_manifest_and_the_citation(t
     assert Answer("a", [replace(citation, pages=(4, 4))]).as_text().endswith(f"{NORWAY.name}, page 4")
     first, last = entries[0].lines
     assert Answer("a", [replace(citation, pages=None)]).as_text().endswith(f"{NORWAY.name}, lines {first}–{last}")
+
+
+def test_a_build_without_progress_bars_still_reports_its_progress(corpus_copy: Path) -> None:
+    progress: list[tuple[int, int]] = []
+    build_index(Settings(), on_progress=lambda *done: progress.append(done))  # as the app's rebuild button calls it
+    assert progress == [(165, 165)]  # one batch of 256
