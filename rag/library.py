@@ -358,11 +358,12 @@ def listing(documents: Iterable[Document], manifest: Manifest | None) -> list[Li
 def original_file(settings: Settings, source: str) -> Path | None:
     """The file of the corpus folder a paragraph comes from, for download; None when it is not there.
 
-    Only a plain file directly inside the corpus folder is given out, whatever ``source`` says.
+    Only a plain, visible file directly inside the corpus folder is given out, whatever ``source`` says.
     """
-    corpus = settings.corpus_dir.resolve()
-    path = (corpus / source).resolve()
-    return path if path.parent == corpus and path.is_file() and not source.startswith(".") else None
+    if Path(source).name != source or "\\" in source or source.startswith("."):
+        return None
+    path = settings.corpus_dir / source
+    return path if path.is_file() else None
 
 
 @contextmanager

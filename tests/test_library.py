@@ -384,3 +384,15 @@ def test_a_build_without_progress_bars_still_reports_its_progress(corpus_copy: P
     progress: list[tuple[int, int]] = []
     build_index(Settings(), on_progress=lambda *done: progress.append(done))  # as the app's rebuild button calls it
     assert progress == [(165, 165)]  # one batch of 256
+
+
+def test_only_files_of_the_corpus_folder_are_given_for_download(corpus_copy: Path, tmp_path: Path) -> None:
+    from rag.library import original_file
+
+    (tmp_path / "secret.txt").write_text("not a document", encoding="utf-8")
+    (corpus_copy / ".removed").mkdir()
+    (corpus_copy / ".removed" / "old.txt").write_text("removed", encoding="utf-8")
+    note = "2004_note_secretariat_projet_resolution_terrorisme.txt"
+    assert original_file(Settings(), note) == corpus_copy / note
+    for source in ("../secret.txt", str(tmp_path / "secret.txt"), ".removed/old.txt", ".removed", "..", "", "nope.txt"):
+        assert original_file(Settings(), source) is None, source
