@@ -211,15 +211,29 @@ def page_range(paragraph: Paragraph) -> tuple[int, int] | None:
     return (int(pages[0]), int(pages[-1])) if pages else None
 
 
-def chroma_client(settings: Settings):
-    """The Chroma client the settings ask for: a server, or the embedded one in ``index_dir``."""
+def chroma_client(settings: Settings, fresh: bool = False):
+    """The Chroma client the settings ask for: a server, or the embedded one in ``index_dir``.
+
+    Args:
+        fresh: for the embedded Chroma, a client that reads the folder again. Chroma keeps one client
+            per folder in a process, and once it has searched a collection it does not see the vectors
+            another process (``rag add`` or ``rag index`` in a terminal, another app) writes there
+            afterwards: a search naming one fails with "Error finding id". Clients already open keep
+            working on what they had.
+    """
     import chromadb
     from chromadb.config import Settings as ChromaSettings
 
     chroma_settings = ChromaSettings(anonymized_telemetry=False)
     if settings.chroma_host:
         return chromadb.HttpClient(host=settings.chroma_host, port=settings.chroma_port, settings=chroma_settings)
-    return chromadb.PersistentClient(path=str(settings.index_dir / "chroma"), settings=chroma_settings)
+    path = str(settings.index_dir / "chroma")
+    if fresh:
+        from chromadb.api.shared_system_client import SharedSystemClient
+
+        # Dropped from the cache, not stopped: another thread may still be searching with it.
+        SharedSystemClient._identifier_to_system.pop(path, None)
+    return chromadb.PersistentClient(path=path, settings=chroma_settings)
 
 
 def collection(client, name: str, create: bool = False):

@@ -396,3 +396,32 @@ def test_only_files_of_the_corpus_folder_are_given_for_download(corpus_copy: Pat
     assert original_file(Settings(), note) == corpus_copy / note
     for source in ("../secret.txt", str(tmp_path / "secret.txt"), ".removed/old.txt", ".removed", "..", "", "nope.txt"):
         assert original_file(Settings(), source) is None, source
+
+
+FAKE_ADD = """
+import sys
+from langchain_core.embeddings import DeterministicFakeEmbedding
+import rag.embeddings
+rag.embeddings.load_embeddings = lambda name, *_: DeterministicFakeEmbedding(size=32)
+from rag.cli import main
+sys.exit(main(["add", sys.argv[1]]))
+"""
+
+
+def test_a_running_assistant_searches_a_document_another_process_added(settings: Settings) -> None:
+    import subprocess
+    import sys
+
+    dense = settings.model_copy(update={"dense_weight": 0.5, "dense_weight_other_language": 1.0})
+    assistant = Assistant(dense)
+    assistant.ask("What share of the terrorism financing cases used virtual assets?")  # Chroma searched once
+    # `rag add` in a terminal while the app runs: another process writes the vectors.
+    done = subprocess.run(
+        [sys.executable, "-c", FAKE_ADD, str(NORWAY)], capture_output=True, text=True, timeout=120, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assistant.reload_if_rebuilt()
+    hits = assistant.index.search(VIRTUAL_ASSETS, 40, mode="dense")  # the new vectors are among those searched
+    assert NORWAY.name in {hit.entry.source for hit in hits}
+    hybrid = assistant.index.search("What share of the terrorism financing cases used virtual assets?", 5)
+    assert PARAGRAPH_3 in [hit.entry.citation for hit in hybrid]
