@@ -39,6 +39,7 @@ from rag.index import (
     embed,
     entries_for,
     index_lock,
+    manifest_version,
     missing,
     read_manifest,
 )
@@ -274,7 +275,7 @@ def add_document(
             store = collection(chroma_client(settings), settings.index_name(), create=True)
             if manifest is None:
                 stage(f"No index yet: indexing the whole corpus with {name}")
-                with _placed(corpus, staging / name, replaced):
+                with _placed(settings, staging / name, replaced):
                     build = build_locked(settings, show_progress, stage, on_progress or (lambda done, total: None))
                 full = True
                 embedded = build.embedded
@@ -285,7 +286,7 @@ def add_document(
                 gone = {replaced, name}
                 kept = [e for e in manifest.entries if e.source not in gone and e.doc_id != document.info.doc_id]
                 stage("Updating the index")
-                with _placed(corpus, staging / name, replaced):
+                with _placed(settings, staging / name, replaced):
                     commit(settings, store, _in_corpus_order(kept + entries), started)
                 full = False
                 embedded = len(to_embed)
@@ -335,13 +336,10 @@ def remove_document(settings: Settings, name: str) -> RemoveReport:
             )
         kept = [entry for entry in manifest.entries if entry.source != source] if manifest else []
         moved = _move_aside(corpus, source, with_sidecar=True)
-        try:
+        with _undone_unless_committed(settings, lambda: _put_back(moved)):
             if manifest is not None:
                 store = collection(chroma_client(settings), settings.index_name(), create=True)
                 commit(settings, store, kept, datetime.now(UTC))
-        except BaseException:
-            _put_back(moved)
-            raise
     removed = len(manifest.entries) - len(kept) if manifest else 0
     return RemoveReport(source, removed, moved[0][1] if moved else None)
 
@@ -484,15 +482,27 @@ def _put_back(moved: list[tuple[Path, Path]]) -> None:
 
 
 @contextmanager
-def _placed(corpus: Path, staged: Path, replaced: str | None) -> Iterator[None]:
+def _placed(settings: Settings, staged: Path, replaced: str | None) -> Iterator[None]:
     """The staged file in the corpus folder (the one it replaces moved aside; its metadata sidecar, which
-    describes the name, stays) while the index is written; everything put back as it was if that fails."""
+    describes the name, stays) while the index is written; put back as it was if the index is not."""
+    corpus = settings.corpus_dir
     moved = _move_aside(corpus, replaced, with_sidecar=False) if replaced else []
     target = corpus / staged.name
     os.replace(staged, target)
+    with _undone_unless_committed(settings, lambda: (target.unlink(missing_ok=True), _put_back(moved))):
+        yield
+
+
+@contextmanager
+def _undone_unless_committed(settings: Settings, undo: Callable[[], object]) -> Iterator[None]:
+    """Undo the changes to the corpus folder when what follows fails before the manifest is replaced.
+
+    After it (a failure while deleting the old vectors), the index names the new files: they stay.
+    """
+    before = manifest_version(settings)
     try:
         yield
     except BaseException:
-        target.unlink(missing_ok=True)
-        _put_back(moved)
+        if manifest_version(settings) == before:
+            undo()
         raise

@@ -425,3 +425,27 @@ def test_a_running_assistant_searches_a_document_another_process_added(settings:
     assert NORWAY.name in {hit.entry.source for hit in hits}
     hybrid = assistant.index.search("What share of the terrorism financing cases used virtual assets?", 5)
     assert PARAGRAPH_3 in [hit.entry.citation for hit in hybrid]
+
+
+def test_a_failure_after_the_manifest_is_written_keeps_the_new_file(
+    settings: Settings, corpus_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from chromadb.api.models.Collection import Collection
+
+    add_file(settings, NORWAY)
+    changed = NORWAY.read_bytes().replace(b"37 per cent", b"41 per cent")
+    delete = Collection.delete
+
+    def disk_full(self, *args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(Collection, "delete", disk_full)  # the old paragraph's vector cannot be deleted
+    with pytest.raises(OSError, match="No space left"):
+        add_document(settings, NORWAY.name, changed, on_clash="replace")
+    # The index names the new version: the folder keeps it, so the two still agree.
+    assert (corpus_copy / NORWAY.name).read_bytes() == changed
+    assert any("41 per cent" in entry.text for entry in read_manifest(settings).entries)
+    monkeypatch.setattr(Collection, "delete", delete)
+    cleanup = build_index(settings)
+    assert (cleanup.embedded, cleanup.removed) == (0, 1)  # the next change deletes the vector left behind
+    assert stored_ids(settings) == {entry.chroma_id for entry in read_manifest(settings).entries}
