@@ -84,6 +84,22 @@ def test_upload_a_letter_see_it_listed_and_get_its_paragraph_cited(app: AppTest,
     assert downloads, "the source card offers the original file"
 
 
+def test_several_files_dropped_at_once_are_each_added_or_refused(app: AppTest, corpus_copy: Path) -> None:
+    draft = DATA / "un_en_es" / "2022_resolution_corruption_draft.txt"
+    upload(app, (NORWAY.name, NORWAY.read_bytes()), ("vide.txt", b""), (draft.name, draft.read_bytes()))
+    assert plain(app.sidebar.success) == [
+        f"{NORWAY.name} ajouté : 29 paragraphes (29 calculés).",
+        f"{draft.name} ajouté : 26 paragraphes (26 calculés).",
+    ]
+    assert plain(app.sidebar.warning) == ["vide.txt est vide : il n’y a rien à ajouter."]
+    assert "projet de résolution · 2022-10-11 · A/C.3/77/L.19 · 26 paragraphes" in shown(app.sidebar.html)
+    assert len(read_manifest(Settings()).entries) == 165 + 29 + 26
+    app.run()  # the files stay in the uploader: a later rerun does not add them again
+    assert len(read_manifest(Settings()).entries) == 165 + 29 + 26
+    assert not list(corpus_copy.glob("*-2.txt"))
+    assert plain(app.sidebar.warning) == ["vide.txt est vide : il n’y a rien à ajouter."]  # no clash with itself
+
+
 def test_refused_uploads_each_say_why_and_nothing_is_added(app: AppTest, corpus_copy: Path) -> None:
     before = sorted(path.name for path in corpus_copy.iterdir())
     manifest = read_manifest(Settings())
