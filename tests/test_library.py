@@ -449,3 +449,43 @@ def test_a_failure_after_the_manifest_is_written_keeps_the_new_file(
     cleanup = build_index(settings)
     assert (cleanup.embedded, cleanup.removed) == (0, 1)  # the next change deletes the vector left behind
     assert stored_ids(settings) == {entry.chroma_id for entry in read_manifest(settings).entries}
+
+
+SLOW_ADD = """
+import sys, time
+from langchain_core.embeddings import DeterministicFakeEmbedding
+import rag.embeddings
+
+class Slow(DeterministicFakeEmbedding):
+    def embed_documents(self, texts):
+        print("embedding", time.time(), flush=True)
+        time.sleep(1.0)
+        vectors = super().embed_documents(texts)
+        print("embedded", time.time(), flush=True)
+        return vectors
+
+rag.embeddings.load_embeddings = lambda name, *_: Slow(size=32)
+from rag.config import Settings
+from rag.library import add_file
+from pathlib import Path
+add_file(Settings(), Path(sys.argv[1]))
+"""
+
+
+def test_two_processes_adding_at_once_take_turns(settings: Settings, corpus_copy: Path) -> None:
+    import subprocess
+    import sys
+
+    pipes = {"stdout": subprocess.PIPE, "stderr": subprocess.PIPE, "text": True}
+    adds = [subprocess.Popen([sys.executable, "-c", SLOW_ADD, str(path)], **pipes) for path in (NORWAY, DRAFT)]
+    outputs = []
+    for add in adds:
+        out, err = add.communicate(timeout=120)
+        assert add.returncode == 0, err
+        outputs.append({line.split()[0]: float(line.split()[1]) for line in out.splitlines()})
+    first, second = sorted(outputs, key=lambda times: times["embedding"])
+    assert second["embedding"] >= first["embedded"]  # the lock: the second embeds once the first is done
+    manifest = read_manifest(settings)
+    assert {NORWAY.name, DRAFT.name} <= {entry.source for entry in manifest.entries}
+    assert len(manifest.entries) == 165 + 29 + 26
+    assert stored_ids(settings) == {entry.chroma_id for entry in manifest.entries}
