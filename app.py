@@ -8,6 +8,7 @@ Markdown: nothing in a document or an answer is rendered as markup, a link or an
 from __future__ import annotations
 
 import logging
+import mimetypes
 
 import streamlit as st
 import streamlit.components.v1 as components
@@ -15,14 +16,17 @@ import streamlit.components.v1 as components
 from rag.answer import Answer
 from rag.assistant import Assistant
 from rag.config import Settings
-from rag.corpus import Document, EmptyCorpusError, load_corpus
+from rag.corpus import SUFFIXES, Document, EmptyCorpusError, load_corpus
 from rag.index import IndexBusyError, RagIndexError, build_index, manifest_version, read_manifest
+from rag.library import REMOVED, DocumentError, add_document, listing, original_file, remove_document
 from rag.ui import (
     caption_html,
     document_metadata_html,
     escape_markdown,
     heading_html,
+    listed_html,
     paragraph_html,
+    refusal,
     source_card_html,
     strings,
     text_html,
@@ -53,6 +57,10 @@ state = st.session_state
 state.setdefault("messages", [])
 state.setdefault("lang", "fr")
 state.setdefault("open_doc", None)
+state.setdefault("uploaded", set())  # file ids of the uploads already handled
+state.setdefault("clashes", {})  # name -> (content, NameClashError): waiting for the user's choice
+state.setdefault("notices", [])  # (kind, text) to show after the rerun that follows a change
+state.setdefault("confirm_remove", None)
 ui = strings(state.lang)
 
 
@@ -76,6 +84,125 @@ def rebuild() -> None:
         return
     bar.empty()
     st.sidebar.warning(escape_markdown(problem))
+
+
+def add(files: list[tuple[str, bytes]], on_clash: str = "ask") -> None:
+    """Add uploaded files one by one, with a progress bar; what happened is kept for after the rerun."""
+    bar = st.sidebar.progress(0.0)
+    for done, (name, data) in enumerate(files, 1):
+        where = {"name": name, "done": done, "total": len(files)}
+        bar.progress((done - 1) / len(files), text=escape_markdown(ui["adding"].format(**where)))
+
+        def embedding(embedded: int, to_embed: int, where: dict = where) -> None:
+            text = ui["embedding"].format(embedded=embedded, to_embed=to_embed, **where)
+            bar.progress((where["done"] - 1 + embedded / to_embed) / where["total"], text=escape_markdown(text))
+
+        try:
+            report = add_document(settings, name, data, on_clash, on_progress=embedding)
+        except DocumentError as error:
+            if error.reason == "clash":
+                state.clashes[name] = (data, error)
+            else:
+                state.notices.append(("warning", refusal(error, ui)))
+            continue
+        except IndexBusyError:
+            state.notices.append(("warning", ui["index_busy"]))
+            continue
+        except Exception as error:  # never a stack trace in front of the user; nothing was changed
+            logging.getLogger(__name__).exception("adding %s failed", name)
+            state.notices.append(("warning", ui["error"].format(error=error)))
+            continue
+        state.notices.append(("success", ui["added"].format(name=report.source, **report.__dict__)))
+        if report.replaced:
+            folder = settings.corpus_dir / REMOVED
+            state.notices.append(("info", ui["replaced"].format(name=report.source, folder=folder)))
+    bar.empty()
+
+
+def remove(source: str) -> None:
+    try:
+        report = remove_document(settings, source)
+    except DocumentError as error:
+        state.notices.append(("warning", refusal(error, ui)))
+    except IndexBusyError:
+        state.notices.append(("warning", ui["index_busy"]))
+    else:
+        folder = settings.corpus_dir / REMOVED
+        state.notices.append(
+            ("success", ui["removed"].format(source=report.source, paragraphs=report.paragraphs, folder=folder))
+        )
+        if state.open_doc and state.open_doc[0] == source:
+            state.open_doc = None
+
+
+def download_button(source: str, key: str) -> None:
+    """The original file of a document, to download (nothing when it is no longer in the corpus folder)."""
+    path = original_file(settings, source)
+    if path is not None:
+        mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        st.download_button(ui["download"], path.read_bytes, file_name=path.name, mime=mime, key=key, on_click="ignore")
+
+
+def documents_panel(documents: dict[str, Document]) -> None:
+    """Upload (several files, drag and drop), the choice on a name clash, and each document with a remove button."""
+    limit = ui["megabytes"].format(size=settings.max_document_bytes / 1_000_000)
+    uploads = st.file_uploader(
+        ui["upload"],
+        accept_multiple_files=True,
+        help=ui["upload_help"].format(types=", ".join(SUFFIXES), limit=limit),
+        key="upload",
+    )
+    new = [upload for upload in uploads or [] if upload.file_id not in state.uploaded]
+    if new:
+        state.uploaded.update(upload.file_id for upload in new)
+        state.notices = []
+        add([(upload.name, upload.getvalue()) for upload in new])
+        st.rerun()
+    for kind, text in state.notices:
+        getattr(st, kind)(escape_markdown(text))
+    for name, (data, clash) in list(state.clashes.items()):
+        st.warning(escape_markdown(refusal(clash, ui)))
+        replace, both, cancel = st.columns(3)
+        choice = None
+        if replace.button(ui["replace"], key=f"replace-{name}"):
+            choice = "replace"
+        if both.button(ui["keep_both"], key=f"keep-both-{name}"):
+            choice = "keep-both"
+        if cancel.button(ui["cancel"], key=f"cancel-{name}"):
+            del state.clashes[name]
+            st.rerun()
+        if choice:
+            del state.clashes[name]
+            state.notices = []
+            add([(name, data)], choice)
+            st.rerun()
+    try:
+        manifest = read_manifest(settings)
+    except RagIndexError:
+        manifest = None
+    for listed in listing(documents.values(), manifest):
+        source = listed.info.source
+        with st.container(border=True):
+            st.html(listed_html(listed, ui))
+            if state.confirm_remove == source:
+                question = ui["confirm_remove"].format(
+                    title=listed.info.short_title,
+                    source=source,
+                    paragraphs=listed.paragraphs,
+                    folder=settings.corpus_dir / REMOVED,
+                )
+                st.html(text_html(question))  # the title is the document's: never Markdown
+                yes, no = st.columns(2)
+                if yes.button(ui["confirm"], key=f"confirm-remove-{source}", type="primary"):
+                    state.confirm_remove, state.notices = None, []
+                    remove(source)
+                    st.rerun()
+                if no.button(ui["cancel"], key=f"cancel-remove-{source}"):
+                    state.confirm_remove = None
+                    st.rerun()
+            elif st.button(ui["remove"], key=f"remove-{source}"):
+                state.confirm_remove, state.notices = source, []
+                st.rerun()
 
 
 # ---- sidebar: documents, answer mode, index, number of passages
@@ -114,6 +241,8 @@ with st.sidebar:
     if st.button(ui["rebuild"], use_container_width=True):
         rebuild()
     k = st.slider(ui["passages"], min_value=1, max_value=15, value=settings.k)
+    with st.expander(ui["manage"], expanded=bool(state.notices or state.clashes or state.confirm_remove)):
+        documents_panel(documents)
 
 
 def source_cards(answer: dict, ui: dict, message_index: int) -> None:
@@ -128,6 +257,7 @@ def source_cards(answer: dict, ui: dict, message_index: int) -> None:
             key = f"open-{message_index}-{citation['marker']}"
             if st.button(ui["open_document"], key=key):
                 state.open_doc = (citation["source"], citation["para_id"], citation["quote"])
+            download_button(citation["source"], key=f"download-{message_index}-{citation['marker']}")
 
 
 def show_answer(answer: dict, ui: dict, message_index: int) -> None:
@@ -183,13 +313,14 @@ if state.open_doc:
         st.html(heading_html(document.info.title))
         if document.info.letter:
             st.html(caption_html([document.info.letter]))
+        download_button(source, key="download-document")
         with st.container(height=520, key="document-view"):
             for paragraph in document.paragraphs:
                 if paragraph.id == para_id:
                     with st.container(key="cited-paragraph"):
-                        st.html(paragraph_html(paragraph, quote))
+                        st.html(paragraph_html(paragraph, quote, ui))
                 else:
-                    st.html(paragraph_html(paragraph))
+                    st.html(paragraph_html(paragraph, ui=ui))
         components.html(
             "<script>const el = window.parent.document.querySelector('.st-key-cited-paragraph');"
             "if (el) { el.scrollIntoView({block: 'center'}); }</script>",

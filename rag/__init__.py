@@ -6,6 +6,7 @@ from rag.client import RemoteRetriever
 from rag.config import Settings
 from rag.corpus import Document, EmptyCorpusError, Paragraph, load_corpus, parse_document
 from rag.index import IndexBusyError, IndexMissingError, build_index
+from rag.library import DocumentError, add_document, remove_document
 from rag.metadata import DocumentInfo
 from rag.retrieve import ParagraphRetriever, load_retriever
 
@@ -14,6 +15,7 @@ __all__ = [
     "Assistant",
     "Citation",
     "Document",
+    "DocumentError",
     "DocumentInfo",
     "EmptyCorpusError",
     "IndexBusyError",
@@ -22,8 +24,10 @@ __all__ = [
     "ParagraphRetriever",
     "RemoteRetriever",
     "Settings",
+    "add_document",
     "build_index",
     "load_corpus",
     "load_retriever",
     "parse_document",
+    "remove_document",
 ]

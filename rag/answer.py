@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from rag.messages import message
+from rag.messages import location
 
 
 @dataclass(frozen=True)
@@ -20,6 +20,7 @@ class Citation:
         source: file in the corpus folder.
         lines: first and last line of the paragraph in that file.
         text: the whole paragraph.
+        pages: first and last page of the paragraph, for documents that have pages (PDF); None otherwise.
     """
 
     marker: int
@@ -33,6 +34,7 @@ class Citation:
     letter: str | None = None
     section: str = ""
     paragraph: str = ""
+    pages: tuple[int, int] | None = None
 
 
 @dataclass
@@ -70,9 +72,8 @@ class Answer:
         if self.citations:
             parts.append("")
         for citation in self.citations:
-            first, last = citation.lines
-            lines = message("lines", self.language).format(first=first, last=last)
-            parts.append(f"[{citation.marker}] {citation.citation} — {citation.source}, {lines}")
+            where = location(citation.lines, citation.pages, self.language)
+            parts.append(f"[{citation.marker}] {citation.citation} — {citation.source}, {where}")
         return "\n".join(parts)
 
     def to_dict(self) -> dict[str, Any]:

@@ -59,6 +59,90 @@ def _index(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _add(args: argparse.Namespace, settings: Settings) -> int:
+    from pathlib import Path
+
+    from rag.library import REMOVED, DocumentError, NameClashError, add_file
+
+    failed = 0
+    for file in args.files:
+        path = Path(file)
+        try:
+            try:
+                report = add_file(settings, path, args.on_clash, on_stage=_say, show_progress=True)
+            except NameClashError as clash:
+                choice = _ask_clash(clash)
+                if choice is None:
+                    raise
+                report = add_file(settings, path, choice, on_stage=_say, show_progress=True)
+        except DocumentError as error:
+            print(error, file=sys.stderr)
+            failed += 1
+            continue
+        aside = settings.corpus_dir / REMOVED
+        replaced = f", replacing {report.replaced} (moved to {aside})" if report.replaced else ""
+        built = " (there was no index: the whole corpus was indexed)" if report.full_build else ""
+        print(
+            f"Added {report.source} ({report.info.short_title}): {report.paragraphs} paragraphs, "
+            f"{report.embedded} embedded{replaced}{built}, in {report.seconds:.1f} s."
+        )
+    return 1 if failed else 0
+
+
+def _say(message: str) -> None:
+    print(message, flush=True)
+
+
+def _ask_clash(clash) -> str | None:
+    """On a terminal, the user's choice for a name clash; None (the clash is reported) otherwise."""
+    if not sys.stdin.isatty():
+        return None
+    print(f"{clash.name}: the corpus already has {clash.existing}.")
+    while True:
+        try:
+            answer = input(f"Replace it (r), keep both as {clash.alternative} (k), or skip (s)? ").strip().lower()
+        except EOFError:
+            return None
+        if answer in ("r", "k", "s"):
+            return {"r": "replace", "k": "keep-both", "s": None}[answer]
+
+
+def _remove(args: argparse.Namespace, settings: Settings) -> int:
+    from rag.library import DocumentError, remove_document
+
+    failed = 0
+    for name in args.names:
+        try:
+            report = remove_document(settings, name)
+        except DocumentError as error:
+            print(error, file=sys.stderr)
+            failed += 1
+            continue
+        where = f"; its file is now {report.moved_to}" if report.moved_to else ""
+        print(f"Removed {report.source}: {report.paragraphs} paragraphs left the index{where}.")
+    return 1 if failed else 0
+
+
+def _documents(args: argparse.Namespace, settings: Settings) -> int:
+    from rag.corpus import load_corpus
+    from rag.index import IndexMissingError, read_manifest
+    from rag.library import listing
+
+    try:
+        manifest = read_manifest(settings)
+    except IndexMissingError:
+        manifest = None
+    rows = listing(load_corpus(settings.corpus_dir, settings.max_document_bytes), manifest)
+    for row in rows:
+        info = row.info
+        indexed = f"{row.paragraphs} paragraphs" if row.paragraphs else "not in the index"
+        facts = " · ".join(part for part in (info.kind, info.date, info.symbol, indexed) if part)
+        print(f"{info.source}\n  {info.short_title}\n  {facts}")
+    if not rows:
+        print(f"No document in {settings.corpus_dir}.", file=sys.stderr)
+    return 0
+
+
 def _retrieve(args: argparse.Namespace, settings: Settings) -> int:
     from rag.retrieve import load_retriever, to_document
 
@@ -219,6 +303,29 @@ def build_parser() -> argparse.ArgumentParser:
     paragraphs.set_defaults(handler=_paragraphs)
     index = commands.add_parser("index", help="build or update the search index")
     index.set_defaults(handler=_index)
+    add = commands.add_parser("add", help="add documents to the corpus and the index (only they are embedded)")
+    add.add_argument("files", nargs="+", metavar="FILE")
+    clash = add.add_mutually_exclusive_group()
+    clash.add_argument(
+        "--replace",
+        dest="on_clash",
+        action="store_const",
+        const="replace",
+        help="replace a document of the same name (the old file is moved to .removed/ in the corpus folder)",
+    )
+    clash.add_argument(
+        "--keep-both",
+        dest="on_clash",
+        action="store_const",
+        const="keep-both",
+        help="keep a document of the same name and add this one as NAME-2",
+    )
+    add.set_defaults(handler=_add, on_clash="ask")
+    remove = commands.add_parser("remove", help="remove documents from the index and the corpus folder")
+    remove.add_argument("names", nargs="+", metavar="NAME", help="file name or identifier, as `rag documents` lists")
+    remove.set_defaults(handler=_remove)
+    documents = commands.add_parser("documents", help="list the documents of the corpus and their paragraphs")
+    documents.set_defaults(handler=_documents)
     retrieve = commands.add_parser("retrieve", help="show the paragraphs found for a question")
     retrieve.add_argument("question")
     retrieve.add_argument("-k", type=_paragraph_count, default=None, help="number of paragraphs (default: RAG_K)")

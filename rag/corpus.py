@@ -26,6 +26,9 @@ _LEADING_NOTE_NUMBER = re.compile(r"^\s*(?:\d{1,2}|\*{1,3})\s+")
 _ROMAN_SECTION = re.compile(r"^([IVXLC]+)\.\s")
 # For callers that give a folder only: the default of the setting.
 _MAX_DOCUMENT_BYTES = Settings.model_fields["max_document_bytes"].default
+# The file types ``load_document`` reads (lowercase suffixes): the corpus folder, ``rag add`` and the
+# app's upload accept these and nothing else.
+SUFFIXES: tuple[str, ...] = (".txt",)
 
 
 class EmptyCorpusError(RuntimeError):
@@ -274,8 +277,8 @@ def load_corpus(
     with tqdm(paths, desc="Parsing", unit="file", disable=not show_progress, leave=False) as files:
         for path in files:
             files.set_postfix_str(path.name)
-            if path.suffix.lower() != ".txt":
-                logger.warning("skipped %s: only .txt documents are read", path.name)
+            if path.suffix.lower() not in SUFFIXES:
+                logger.warning("skipped %s: only %s documents are read", path.name, ", ".join(SUFFIXES))
                 continue
             document = load_document(path, max_document_bytes)
             if document is not None:

@@ -444,4 +444,5 @@ def citation_for(entry: Entry, marker: int, quote: str) -> Citation:
         letter=entry.letter,
         section=entry.section,
         paragraph=entry.paragraph,
+        pages=entry.pages,
     )

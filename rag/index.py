@@ -13,7 +13,8 @@ killed at any point therefore leaves the previous manifest, and everything it
 names, intact: retrieval keeps working on the previous index. Retrieval asks
 Chroma only about the vectors the manifest names, so those a build writes before
 its manifest (or leaves behind, killed) are never seen; each build deletes every
-vector its manifest does not name.
+vector its manifest does not name. Adding or removing one document (``rag.library``)
+goes through the same lock and the same ``commit``.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ import re
 import shutil
 import tempfile
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -40,6 +42,7 @@ from rag.lexical import LexicalIndex
 logger = logging.getLogger(__name__)
 
 MANIFEST = "manifest.json"
+LOCK = ".build.lock"
 _BATCH = 256
 _NOTE_NUMBER = re.compile(r"(?:\d{1,2}|\*{1,3})$")
 
@@ -83,6 +86,7 @@ class Entry:
     language: str  # ISO 639-1, of the paragraph's text
     doc_date: str | None = None  # ISO date of the document, when known
     notes: tuple[str, ...] = ()  # para_ids of the footnotes the paragraph calls
+    pages: tuple[int, int] | None = None  # first and last page, for documents that have pages (PDF)
 
     def metadata(self) -> dict[str, Any]:
         """Flat metadata for Chroma (which takes no None and no tuple)."""
@@ -112,7 +116,15 @@ class Manifest:
     def read(cls, path: Path) -> Manifest:
         data = json.loads(path.read_text(encoding="utf-8"))
         entries = tuple(
-            Entry(**{**e, "lines": tuple(e["lines"]), "notes": tuple(e.get("notes", ()))}) for e in data.pop("entries")
+            Entry(
+                **{
+                    **e,
+                    "lines": tuple(e["lines"]),
+                    "notes": tuple(e.get("notes", ())),
+                    "pages": tuple(e["pages"]) if e.get("pages") else None,
+                }
+            )
+            for e in data.pop("entries")
         )
         return cls(entries=entries, **data)
 
@@ -184,20 +196,44 @@ def entries_for(documents: list[Document], settings: Settings) -> list[Entry]:
                     language=paragraph.language,
                     doc_date=info.date,
                     notes=tuple(note_ids[n] for n in paragraph.notes if n in note_ids),
+                    pages=page_range(paragraph),
                 )
             )
     return entries
 
 
-def chroma_client(settings: Settings):
-    """The Chroma client the settings ask for: a server, or the embedded one in ``index_dir``."""
+def page_range(paragraph: Paragraph) -> tuple[int, int] | None:
+    """A paragraph's first and last page, for formats that have pages; None for text files.
+
+    Read defensively: the paragraphs of text files carry no ``pages``.
+    """
+    pages = getattr(paragraph, "pages", None)
+    return (int(pages[0]), int(pages[-1])) if pages else None
+
+
+def chroma_client(settings: Settings, fresh: bool = False):
+    """The Chroma client the settings ask for: a server, or the embedded one in ``index_dir``.
+
+    Args:
+        fresh: for the embedded Chroma, a client that reads the folder again. Chroma keeps one client
+            per folder in a process, and once it has searched a collection it does not see the vectors
+            another process (``rag add`` or ``rag index`` in a terminal, another app) writes there
+            afterwards: a search naming one fails with "Error finding id". Clients already open keep
+            working on what they had.
+    """
     import chromadb
     from chromadb.config import Settings as ChromaSettings
 
     chroma_settings = ChromaSettings(anonymized_telemetry=False)
     if settings.chroma_host:
         return chromadb.HttpClient(host=settings.chroma_host, port=settings.chroma_port, settings=chroma_settings)
-    return chromadb.PersistentClient(path=str(settings.index_dir / "chroma"), settings=chroma_settings)
+    path = str(settings.index_dir / "chroma")
+    if fresh:
+        from chromadb.api.shared_system_client import SharedSystemClient
+
+        # Dropped from the cache, not stopped: another thread may still be searching with it.
+        SharedSystemClient._identifier_to_system.pop(path, None)
+    return chromadb.PersistentClient(path=path, settings=chroma_settings)
 
 
 def collection(client, name: str, create: bool = False):
@@ -207,6 +243,36 @@ def collection(client, name: str, create: bool = False):
             name, embedding_function=None, configuration={"hnsw": {"space": "cosine"}}
         )
     return client.get_collection(name, embedding_function=None)
+
+
+@contextmanager
+def index_lock(settings: Settings, timeout: float = 0) -> Iterator[None]:
+    """Hold the index's lock: one build, add or remove at a time, across threads and processes.
+
+    Args:
+        settings: where the index is.
+        timeout: seconds to wait for the one running to finish; 0 refuses at once.
+
+    Raises:
+        IndexBusyError: another one holds the lock (still, after ``timeout`` seconds).
+    """
+    settings.index_dir.mkdir(parents=True, exist_ok=True)
+    lock = FileLock(str(settings.index_dir / LOCK))
+    try:
+        lock.acquire(timeout=timeout)
+    except Timeout as error:
+        if not timeout:
+            message = f"Another `rag index` is building {settings.index_dir} right now; wait for it to finish."
+        else:
+            message = (
+                f"The index in {settings.index_dir} stayed busy for {timeout:g} s (another `rag index`, "
+                "`rag add` or `rag remove`, or an upload in the app); nothing was changed, try again later."
+            )
+        raise IndexBusyError(message) from error
+    try:
+        yield
+    finally:
+        lock.release()
 
 
 def build_index(
@@ -228,61 +294,87 @@ def build_index(
         EmptyCorpusError: the corpus folder is missing or holds no readable document; the index
             is left as it was.
     """
-    settings.index_dir.mkdir(parents=True, exist_ok=True)
-    lock = FileLock(str(settings.index_dir / ".build.lock"))
-    try:
-        lock.acquire(timeout=0)
-    except Timeout as error:
-        raise IndexBusyError(
-            f"Another `rag index` is building {settings.index_dir} right now; wait for it to finish."
-        ) from error
-    try:
-        return _build_locked(
+    with index_lock(settings):
+        return build_locked(
             settings, show_progress, on_stage or (lambda message: None), on_progress or (lambda done, total: None)
         )
-    finally:
-        lock.release()
 
 
-def _build_locked(
+def build_locked(
     settings: Settings,
     show_progress: bool,
     on_stage: Callable[[str], None],
     on_progress: Callable[[int, int], None],
 ) -> BuildReport:
+    """``build_index`` for a caller that already holds ``index_lock``."""
+    started = datetime.now(UTC)
+    documents = require_corpus(settings, show_progress)
+    entries = entries_for(documents, settings)
+    store = collection(chroma_client(settings), settings.index_name(), create=True)
+    to_embed = missing(store, entries)
+    on_stage(f"{len(entries)} paragraphs in {len(documents)} documents; {len(to_embed)} to embed")
+    embed(settings, store, to_embed, show_progress, on_progress)
+    on_stage("Building the BM25 index")
+    removed = commit(settings, store, entries, started)
+    seconds = (datetime.now(UTC) - started).total_seconds()
+    return BuildReport(len(entries), len(to_embed), removed, len(documents), seconds)
+
+
+def missing(store, entries: list[Entry]) -> list[Entry]:
+    """The entries whose vectors the Chroma collection does not hold yet (asked by id: an add asks
+    about its own paragraphs only, not about the whole collection)."""
+    existing: set[str] = set()
+    for batch in _batches([entry.chroma_id for entry in entries], _BATCH * 8):
+        existing.update(store.get(ids=batch, include=[])["ids"])
+    return [entry for entry in entries if entry.chroma_id not in existing]
+
+
+def embed(
+    settings: Settings,
+    store,
+    entries: list[Entry],
+    show_progress: bool = False,
+    on_progress: Callable[[int, int], None] | None = None,
+) -> None:
+    """Embed the entries' passages and add their vectors to the Chroma collection, in batches.
+
+    Args:
+        on_progress: called with (paragraphs embedded, paragraphs to embed) after each batch.
+    """
+    if not entries:
+        return
     from tqdm.auto import tqdm
 
     from rag.embeddings import load_embeddings
 
-    started = datetime.now(UTC)
-    documents = require_corpus(settings, show_progress)
-    entries = entries_for(documents, settings)
+    embeddings = load_embeddings(settings.embedding_model, settings.embedding_backend, settings.embedding_export_dir)
+    done = 0  # counted here: a disabled tqdm bar does not count
+    with tqdm(total=len(entries), desc="Embedding", unit="para", disable=not show_progress) as bar:
+        for batch in _batches(entries, _BATCH):
+            vectors = embeddings.embed_documents([entry.passage for entry in batch])
+            store.add(
+                ids=[entry.chroma_id for entry in batch],
+                embeddings=vectors,
+                documents=[entry.text for entry in batch],
+                metadatas=[entry.metadata() for entry in batch],
+            )
+            bar.update(len(batch))
+            done += len(batch)
+            if on_progress is not None:
+                on_progress(done, len(entries))
+
+
+def commit(settings: Settings, store, entries: list[Entry], started: datetime) -> int:
+    """Make ``entries`` the index: BM25 over them, then the manifest, then drop every other vector.
+
+    Every entry's vector must be in ``store`` already. Call it holding ``index_lock``.
+
+    Returns:
+        The number of vectors deleted (those of removed paragraphs and any a killed build left).
+    """
     name = settings.index_name()
     home = settings.index_dir / name
     home.mkdir(parents=True, exist_ok=True)
-
-    store = collection(chroma_client(settings), name, create=True)
-    existing = set(store.get(include=[])["ids"])
-    wanted = {entry.chroma_id for entry in entries}
-    to_embed = [entry for entry in entries if entry.chroma_id not in existing]
-    on_stage(f"{len(entries)} paragraphs in {len(documents)} documents; {len(to_embed)} to embed")
-    if to_embed:
-        embeddings = load_embeddings(
-            settings.embedding_model, settings.embedding_backend, settings.embedding_export_dir
-        )
-        with tqdm(total=len(to_embed), desc="Embedding", unit="para", disable=not show_progress) as bar:
-            for batch in _batches(to_embed, _BATCH):
-                vectors = embeddings.embed_documents([entry.passage for entry in batch])
-                store.add(
-                    ids=[entry.chroma_id for entry in batch],
-                    embeddings=vectors,
-                    documents=[entry.text for entry in batch],
-                    metadatas=[entry.metadata() for entry in batch],
-                )
-                bar.update(len(batch))
-                on_progress(bar.n, len(to_embed))
-
-    on_stage("Building the BM25 index")
     digest = hashlib.sha256("\n".join(entry.chroma_id for entry in entries).encode()).hexdigest()[:12]
     bm25_dir = f"bm25-{digest}"
     if not (home / bm25_dir).exists():
@@ -298,14 +390,14 @@ def _build_locked(
         entries=tuple(entries),
     ).write(home / MANIFEST)
 
-    stale = sorted(existing - wanted)
+    wanted = {entry.chroma_id for entry in entries}
+    stale = sorted(set(store.get(include=[])["ids"]) - wanted)
     for batch in _batches(stale, _BATCH * 8):
         store.delete(ids=batch)
     for old in home.iterdir():
         if old.is_dir() and old.name != bm25_dir:
             shutil.rmtree(old, ignore_errors=True)
-    seconds = (datetime.now(UTC) - started).total_seconds()
-    return BuildReport(len(entries), len(to_embed), len(stale), len(documents), seconds)
+    return len(stale)
 
 
 def _batches(items: list, size: int) -> Iterator[list]:

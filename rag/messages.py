@@ -110,6 +110,24 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "第 {first}–{last} 行",
         "de": "Zeilen {first}–{last}",
     },
+    "page": {
+        "en": "page {first}",
+        "fr": "page {first}",
+        "es": "página {first}",
+        "ru": "страница {first}",
+        "ar": "الصفحة {first}",
+        "zh": "第 {first} 页",
+        "de": "Seite {first}",
+    },
+    "pages": {
+        "en": "pages {first}–{last}",
+        "fr": "pages {first}–{last}",
+        "es": "páginas {first}–{last}",
+        "ru": "страницы {first}–{last}",
+        "ar": "الصفحات {first}–{last}",
+        "zh": "第 {first}–{last} 页",
+        "de": "Seiten {first}–{last}",
+    },
     "weak_support": {
         "en": "These paragraphs are the closest the documents come to the question, but they may not answer it: "
         "check them before relying on them.",
@@ -149,6 +167,14 @@ def message(key: str, language: str) -> str:
     """A fixed sentence in a language; in English for a language it is not written in."""
     wording = MESSAGES[key]
     return wording.get(language, wording["en"])
+
+
+def location(lines: tuple[int, int], pages: tuple[int, int] | None, language: str) -> str:
+    """Where a paragraph is in its file: "page 3" or "pages 3–4" where the document has pages, else its lines."""
+    if pages:
+        first, last = pages
+        return message("page" if first == last else "pages", language).format(first=first, last=last)
+    return message("lines", language).format(first=lines[0], last=lines[1])
 
 
 def language_name(code: str, language: str) -> str:

@@ -56,13 +56,18 @@ class Hit:
 class ParagraphIndex:
     """An opened index: manifest, Chroma collection, BM25 and the embedding model."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, fresh: bool = False) -> None:
+        """Open the index the settings name.
+
+        Args:
+            fresh: open Chroma afresh (``rag.index.chroma_client``), to see what another process wrote.
+        """
         self.settings = settings
         self.manifest: Manifest = read_manifest(settings)
         home = settings.index_dir / self.manifest.name
         self.lexical = LexicalIndex.load(home / self.manifest.bm25_dir, len(self.manifest.entries))
         self.position = {entry.chroma_id: i for i, entry in enumerate(self.manifest.entries)}
-        self._collection = collection(chroma_client(settings), self.manifest.name)
+        self._collection = collection(chroma_client(settings, fresh), self.manifest.name)
         self.names = DocumentNames(self.manifest.entries)
         self.by_id = {entry.para_id: entry for entry in self.manifest.entries}
         # the languages of the paragraphs, commonest first

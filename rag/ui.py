@@ -14,6 +14,8 @@ import html
 import re
 
 from rag.corpus import Paragraph
+from rag.index import page_range
+from rag.library import DocumentError, Listed
 from rag.metadata import DocumentInfo
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~:$=^&])")
@@ -55,6 +57,43 @@ STRINGS = {
         "open_document": "Voir le document entier",
         "abstained": "Les documents ne répondent pas à cette question.",
         "error": "Une erreur est survenue : {error}",
+        "manage": "Ajouter ou retirer des documents",
+        "upload": "Déposer des documents ici (un ou plusieurs)",
+        "upload_help": "Formats acceptés : {types} ; {limit} au plus par fichier. Les paragraphes d’un document "
+                       "ajouté sont cherchables aussitôt.",
+        "megabytes": "{size:g} Mo",
+        "adding": "{name} ({done}/{total}) : lecture…",
+        "embedding": "{name} ({done}/{total}) : {embedded}/{to_embed} paragraphes calculés",
+        "added": "{name} ajouté : {paragraphs} paragraphes ({embedded} calculés).",
+        "replaced": "{name} remplace l’ancienne version, déplacée dans {folder}.",
+        "clash": "{name} : le corpus a déjà un document de ce nom ({existing}). Remplacer ce document, ou garder "
+                 "les deux (le nouveau sous le nom {alternative}) ?",
+        "replace": "Remplacer",
+        "keep_both": "Garder les deux",
+        "cancel": "Annuler",
+        "remove": "Retirer",
+        "confirm_remove": "Retirer « {title} » ({source}) ? Ses {paragraphs} paragraphes quittent l’index ; le "
+                          "fichier est déplacé dans {folder}.",
+        "confirm": "Oui, retirer",
+        "removed": "{source} retiré : {paragraphs} paragraphes ôtés de l’index ; le fichier est dans {folder}.",
+        "paragraph_count": "{count} paragraphes",
+        "not_indexed": "pas encore dans l’index",
+        "download": "Télécharger l’original",
+        "page": "page {first} de {source}",
+        "pages": "pages {first}–{last} de {source}",
+        "page_short": "p. {first}",
+        "pages_short": "p. {first}–{last}",
+        "refused": {
+            "unsupported": "{name} : ce type de fichier ({suffix}) ne peut pas être ajouté ; formats acceptés : "
+                           "{accepted}.",
+            "too_big": "{name} : {size} octets, au-delà de la limite de {limit} octets (RAG_MAX_DOCUMENT_BYTES).",
+            "empty": "{name} est vide : il n’y a rien à ajouter.",
+            "binary": "{name} n’est pas un fichier texte (il contient des données binaires).",
+            "unreadable": "{name} ne peut pas être ajouté : {why}.",
+            "unsafe_name": "« {name} » n’est pas accepté comme nom de fichier : donnez un nom simple, sans dossier, "
+                           "qui ne commence pas par un point.",
+            "not_found": "{name} n’est plus dans le corpus ni dans l’index.",
+        },
         "kind": {"letter_with_annex": "lettre et annexe", "letter": "lettre", "note": "note",
                  "plan_of_action": "plan d’action", "declaration": "déclaration", "document": "document",
                  "draft_resolution": "projet de résolution", "report": "rapport"},
@@ -90,6 +129,42 @@ STRINGS = {
         "open_document": "Open the whole document",
         "abstained": "The documents do not answer this question.",
         "error": "Something went wrong: {error}",
+        "manage": "Add or remove documents",
+        "upload": "Drop documents here (one or several)",
+        "upload_help": "Accepted: {types}; at most {limit} a file. An added document's paragraphs can be searched "
+                       "at once.",
+        "megabytes": "{size:g} MB",
+        "adding": "{name} ({done}/{total}): reading…",
+        "embedding": "{name} ({done}/{total}): {embedded}/{to_embed} paragraphs embedded",
+        "added": "{name} added: {paragraphs} paragraphs ({embedded} embedded).",
+        "replaced": "{name} replaces the previous version, moved to {folder}.",
+        "clash": "{name}: the corpus already has a document of that name ({existing}). Replace that document, or "
+                 "keep both (this one as {alternative})?",
+        "replace": "Replace",
+        "keep_both": "Keep both",
+        "cancel": "Cancel",
+        "remove": "Remove",
+        "confirm_remove": "Remove “{title}” ({source})? Its {paragraphs} paragraphs leave the index; the file is "
+                          "moved to {folder}.",
+        "confirm": "Yes, remove",
+        "removed": "{source} removed: {paragraphs} paragraphs left the index; the file is in {folder}.",
+        "paragraph_count": "{count} paragraphs",
+        "not_indexed": "not in the index yet",
+        "download": "Download the original",
+        "page": "page {first} of {source}",
+        "pages": "pages {first}–{last} of {source}",
+        "page_short": "p. {first}",
+        "pages_short": "pp. {first}–{last}",
+        "refused": {
+            "unsupported": "{name}: this type of file ({suffix}) cannot be added; accepted: {accepted}.",
+            "too_big": "{name}: {size} bytes, over the limit of {limit} bytes (RAG_MAX_DOCUMENT_BYTES).",
+            "empty": "{name} is empty: there is nothing to add.",
+            "binary": "{name} is not a text file (it holds binary data).",
+            "unreadable": "{name} cannot be added: {why}.",
+            "unsafe_name": "“{name}” is refused as a file name: give a plain name, without a folder, that does not "
+                           "start with a dot.",
+            "not_found": "{name} is no longer in the corpus or the index.",
+        },
         "kind": {"letter_with_annex": "letter with annex", "letter": "letter", "note": "note",
                  "plan_of_action": "plan of action", "declaration": "declaration", "document": "document",
                  "draft_resolution": "draft resolution", "report": "report"},
@@ -142,22 +217,54 @@ def document_metadata_html(info: DocumentInfo, ui: dict) -> str:
     return f'<div style="{_CAPTION}"><b>{_inline(info.short_title)}</b><br>{"<br>".join(map(_inline, lines))}</div>'
 
 
+def location(lines: tuple[int, int], pages, source: str, ui: dict) -> str:
+    """Where a paragraph is: its page (or pages) where the document has pages, else its lines, and the file."""
+    if pages:
+        first, last = pages
+        return ui["page" if first == last else "pages"].format(first=first, last=last, source=source)
+    return ui["lines"].format(first=lines[0], last=lines[1], source=source)
+
+
 def source_card_html(citation: dict, ui: dict) -> str:
-    """A citation's card: its label; opened, document, letter, section, paragraph, line range and
-    the paragraph with the supporting quote highlighted."""
-    first, last = citation["lines"]
+    """A citation's card: its label; opened, document, letter, section, paragraph, page or line range
+    and the paragraph with the supporting quote highlighted."""
     details = [citation["doc_title"]]
     if citation["letter"]:
         details.append(f"{ui['letter']} : {citation['letter']}")
     details.append(f"{ui['section']} : {citation['section'] or '—'} · {ui['paragraph']} : {citation['paragraph']}")
-    details.append(ui["lines"].format(first=first, last=last, source=citation["source"]))
+    details.append(location(citation["lines"], citation.get("pages"), citation["source"], ui))
     summary = f'<summary style="cursor: pointer">[{citation["marker"]}] {_inline(citation["citation"])}</summary>'
     return f"<details>{summary}{caption_html(details)}{text_html(citation['text'], citation['quote'])}</details>"
 
 
-def paragraph_html(paragraph: Paragraph, quote: str = "") -> str:
-    """A paragraph of the document view: its label and line range, then its text (the quote highlighted)."""
-    first, last = paragraph.lines
+def paragraph_html(paragraph: Paragraph, quote: str = "", ui: dict | None = None) -> str:
+    """A paragraph of the document view: its label and page (or line range), then its text (the quote highlighted).
+
+    Pages are read defensively: the paragraphs of text files have none.
+    """
     label = f"{paragraph.section}, {paragraph.label}" if paragraph.section else paragraph.label
-    heading = f"<b>{_inline(label)}</b> · {first}–{last}"
+    pages = page_range(paragraph)
+    if pages:
+        first, last = pages
+        where = (ui or STRINGS["en"])["page_short" if first == last else "pages_short"].format(first=first, last=last)
+    else:
+        where = "{}–{}".format(*paragraph.lines)
+    heading = f"<b>{_inline(label)}</b> · {where}"
     return f'<div style="{_TEXT}">{heading}<br>{_highlighted(paragraph.text, quote)}</div>'
+
+
+def refusal(error: DocumentError, ui: dict) -> str:
+    """Why a document could not be added or removed, in the interface's language."""
+    template = ui["refused"].get(error.reason)
+    if error.reason == "clash":
+        template = ui["clash"]
+    return template.format(name=error.name, **error.details) if template else str(error)
+
+
+def listed_html(listed: Listed, ui: dict) -> str:
+    """A document of the documents panel: short title; title, kind, date, symbol, paragraphs, file."""
+    info = listed.info
+    count = ui["paragraph_count"].format(count=listed.paragraphs) if listed.paragraphs else ui["not_indexed"]
+    facts = [ui["kind"].get(info.kind, info.kind), info.date, info.symbol, count]
+    lines = [info.title, " · ".join(fact for fact in facts if fact), info.source]
+    return f'<div style="{_CAPTION}"><b>{_inline(info.short_title)}</b><br>{"<br>".join(map(_inline, lines))}</div>'

@@ -191,3 +191,44 @@ def test_a_streamed_generated_answer_never_shows_an_unverified_claim(
     assert len(seen) > 5  # the page was read while the draft streamed (about 4 s of chunks)
     for invented in ("Moscou", "Poutine", "PWNED"):
         assert not any(invented in text for text in seen), invented
+
+
+DROP_FILE = """(dropzone, [name, text]) => {
+    const transfer = new DataTransfer();
+    transfer.items.add(new File([text], name, {type: "text/plain"}));
+    for (const type of ["dragenter", "dragover", "drop"]) {
+        dropzone.dispatchEvent(new DragEvent(type, {dataTransfer: transfer, bubbles: true, cancelable: true}));
+    }
+}"""
+
+
+def test_drop_a_letter_see_it_listed_ask_and_download_it_in_chromium(corpus_copy: Path, serve) -> None:
+    from playwright.sync_api import expect
+
+    letter = DATA / "un_en_es" / "2023-05-10_letter_norway_oslo_workshop_declaration.txt"
+    url = serve()
+    artifacts = Path(os.environ.get("TEST_ARTIFACTS_DIR", REPO / "test-artifacts"))
+    artifacts.mkdir(parents=True, exist_ok=True)
+    with chromium_page() as page:
+        page.goto(url, wait_until="domcontentloaded")
+        sidebar = page.get_by_test_id("stSidebar")
+        sidebar.get_by_text("Ajouter ou retirer des documents").click()
+        dropzone = sidebar.get_by_test_id("stFileUploaderDropzone")
+        expect(dropzone).to_be_visible(timeout=90_000)
+        # Dragged onto the drop zone as a file from the desktop is: a DataTransfer with the file in it.
+        dropzone.evaluate(DROP_FILE, [letter.name, letter.read_text(encoding="utf-8")])
+        expect(sidebar).to_contain_text(f"{letter.name} ajouté : 29 paragraphes", timeout=120_000)
+        expect(sidebar).to_contain_text("lettre et annexe · 2023-04-26 · A/77/893 · 29 paragraphes")
+        assert (corpus_copy / letter.name).read_bytes() == letter.read_bytes()
+        ask(page, "What share of the terrorism financing cases used virtual assets?")
+        answer = page.get_by_test_id("stChatMessage").last
+        card = answer.locator("details").filter(
+            has_text="Oslo Declaration (annex to the letter from Norway of 10 May 2023), paragraph 3"
+        )
+        expect(card).to_be_visible(timeout=120_000)
+        expect(answer).to_contain_text("37 per cent")
+        with page.expect_download() as download:
+            answer.get_by_role("button", name="Download the original").first.click()
+        assert download.value.suggested_filename == letter.name
+        assert Path(download.value.path()).read_bytes() == letter.read_bytes()
+        page.screenshot(path=str(artifacts / "browser-upload.png"), full_page=True)
