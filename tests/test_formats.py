@@ -1,0 +1,175 @@
+"""PDF, Word and HTML documents: the same paragraphs, labels and citations as their text (golden test).
+
+The PDF and Word files are made by the tests from the nine text documents (``tests/un_layout.py``),
+in the UN's layout: running header with the symbol, footer with the page and job number, footnotes
+at the foot of the page in a smaller font under a short rule, paragraphs running on over pages.
+"""
+
+from __future__ import annotations
+
+import logging
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from conftest import CORPUS, DATA
+from rag.corpus import load_corpus, load_document
+from un_layout import Generated, compare, generate
+
+TEXTS = sorted(CORPUS.glob("*.txt")) + sorted((DATA / "un_en_es").glob("*.txt"))
+
+
+@pytest.fixture(scope="session")
+def generated(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Generated]:
+    out = tmp_path_factory.mktemp("un_layout")
+    return {text.stem: generate(text, out, index) for index, text in enumerate(TEXTS)}
+
+
+@pytest.fixture(scope="session")
+def parsed_pdfs(generated: dict[str, Generated]):
+    return {stem: load_document(files.pdf) for stem, files in generated.items()}
+
+
+@pytest.mark.parametrize("stem", [text.stem for text in TEXTS])
+def test_a_pdf_gives_the_paragraphs_labels_and_citations_of_its_text(
+    stem: str, generated: dict[str, Generated], parsed_pdfs
+) -> None:
+    files, document = generated[stem], parsed_pdfs[stem]
+    assert files.pages >= 2
+    result = compare(files.reference, document, files.furniture, files.symbol)
+    assert result.labels == result.paragraphs, result.differences
+    assert result.texts >= 0.98 * result.paragraphs, result.differences
+    assert result.citations == result.paragraphs, result.differences
+    assert result.calls == result.paragraphs, result.differences
+    assert result.leaks == 0
+    assert result.notes[1] == result.notes[0]
+
+
+@pytest.mark.parametrize("stem", [text.stem for text in TEXTS])
+def test_a_word_file_gives_the_paragraphs_labels_and_citations_of_its_text(
+    stem: str, generated: dict[str, Generated]
+) -> None:
+    files = generated[stem]
+    result = compare(files.reference, load_document(files.docx))
+    assert result.labels == result.paragraphs, result.differences
+    assert result.texts >= 0.98 * result.paragraphs, result.differences
+    assert result.citations == result.paragraphs, result.differences
+    assert result.notes[1] == result.notes[0]
+
+
+def test_the_comparison_sees_a_lost_paragraph_and_a_leaked_footer(generated: dict[str, Generated]) -> None:
+    from dataclasses import replace
+
+    files = generated["2004_note_secretariat_projet_resolution_terrorisme"]
+    reference = files.reference
+    lost = replace(reference, paragraphs=reference.paragraphs[:-2])
+    assert compare(reference, lost).labels < len(reference.paragraphs)
+    last = reference.paragraphs[-2]
+    leaked = replace(last, raw=f"{last.raw} {files.job} 3/{files.pages}")
+    with_leak = replace(reference, paragraphs=(*reference.paragraphs[:-2], leaked, reference.paragraphs[-1]))
+    assert compare(reference, with_leak, files.furniture, files.symbol).leaks == 1
+
+
+def test_pdf_paragraphs_have_their_pages_and_run_on_over_page_breaks(parsed_pdfs) -> None:
+    document = parsed_pdfs["2001_osce_plan_action_bucarest_terrorisme"]
+    assert all(p.pages is not None for p in document.paragraphs)
+    assert document.paragraphs[0].pages == (1, 1)
+    assert document.paragraphs[-1].pages[1] >= 6
+    over = [p for p in document.paragraphs if p.pages[0] < p.pages[1]]
+    assert len(over) >= 4  # paragraphs cut by a page break come back whole (the texts are compared above)
+    assert [p.pages for p in document.paragraphs] == sorted(p.pages for p in document.paragraphs)
+
+
+def test_the_symbol_comes_from_the_running_header_or_the_masthead(generated: dict[str, Generated], parsed_pdfs) -> None:
+    for stem, files in generated.items():
+        assert parsed_pdfs[stem].info.symbol == files.symbol
+    assert parsed_pdfs["2022_resolution_corruption_draft"].info.symbol == "A/C.3/77/L.19"
+    roumanie = parsed_pdfs["2006-11-29_lettre_roumanie_declaration_bucarest"].info
+    assert roumanie.symbol and roumanie.symbol.startswith("A/")
+    assert roumanie.language == "fr" and roumanie.letter_date == "2006-11-29"
+
+
+def test_raised_calls_are_recorded_not_glued(parsed_pdfs) -> None:
+    note = parsed_pdfs["2004_note_secretariat_projet_resolution_terrorisme"]
+    vienna = next(p for p in note.paragraphs if "relever les défis du XXIe siècle" in p.text)
+    assert "XXIe siècle, issue" in vienna.text and vienna.notes == ("1",)
+    assert "siècle¹" in vienna.raw  # the call as the PDF shows it, raised
+    assert [p.label for p in note.paragraphs if p.kind == "note"] == ["note 1", "note 2", "note 3"]
+    assert all(p.pages for p in note.paragraphs if p.kind == "note")
+
+
+def test_a_folder_of_pdf_word_and_text_loads_them_all(generated: dict[str, Generated], tmp_path: Path) -> None:
+    files = generated["2006-11-29_lettre_roumanie_declaration_bucarest"]
+    (tmp_path / "letter.pdf").write_bytes(files.pdf.read_bytes())
+    (tmp_path / "letter.docx").write_bytes(files.docx.read_bytes())
+    (tmp_path / "letter.txt").write_bytes(files.text.read_bytes())
+    documents = load_corpus(tmp_path)
+    assert [d.info.source for d in documents] == ["letter.docx", "letter.pdf", "letter.txt"]
+    assert len({tuple(sorted(p.citation for p in d.paragraphs)) for d in documents}) == 1  # notes: at the end in a PDF
+    assert [d.info.symbol for d in documents] == [None, files.symbol, None]
+
+
+def _warning(path: Path, caplog: pytest.LogCaptureFixture) -> str:
+    caplog.clear()
+    with caplog.at_level(logging.WARNING):
+        assert load_document(path) is None
+    return caplog.text
+
+
+def test_bad_pdfs_are_skipped_with_a_message_naming_them(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    from PIL import Image, ImageDraw
+    from reportlab.lib.utils import ImageReader
+    from reportlab.pdfgen.canvas import Canvas
+
+    page = Image.new("L", (600, 800), 255)
+    ImageDraw.Draw(page).text((50, 50), "Lettre datée du 12 avril 2004", fill=0)  # text as pixels
+    scanned = tmp_path / "scanned.pdf"
+    canvas = Canvas(str(scanned))
+    for _ in range(2):  # two pages that are pictures, as a scanner makes them
+        canvas.drawImage(ImageReader(page), 0, 0, 595, 842)
+        canvas.showPage()
+    canvas.save()
+    assert "skipped scanned.pdf: no text layer in its 2 page(s): a scanned PDF?" in _warning(scanned, caplog)
+
+    blank = tmp_path / "blank.pdf"
+    Canvas(str(blank)).save()  # nothing drawn: a PDF without pages
+    assert "skipped blank.pdf: the PDF has no pages" in _warning(blank, caplog)
+
+    truncated = tmp_path / "truncated.pdf"
+    truncated.write_bytes(scanned.read_bytes()[:200])
+    assert "skipped truncated.pdf: not a readable PDF" in _warning(truncated, caplog)
+
+    text = tmp_path / "renamed.pdf"
+    text.write_text("Lettre datée du 12 avril 2004", encoding="utf-8")
+    assert "skipped renamed.pdf: not a readable PDF" in _warning(text, caplog)
+
+
+def test_bad_word_files_are_skipped_with_a_message_naming_them(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    other_zip = tmp_path / "archive.docx"
+    with zipfile.ZipFile(other_zip, "w") as archive:
+        archive.writestr("photos/one.txt", "not a Word document")
+    assert "skipped archive.docx: not a Word (.docx) document" in _warning(other_zip, caplog)
+
+    not_zip = tmp_path / "old.docx"
+    not_zip.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100)  # a .doc (OLE) renamed
+    assert "skipped old.docx: not a Word (.docx) document" in _warning(not_zip, caplog)
+
+    from docx import Document as WordDocument
+
+    empty = tmp_path / "empty.docx"
+    WordDocument().save(str(empty))
+    assert "skipped empty.docx: the Word document has no text" in _warning(empty, caplog)
+
+
+def test_an_oversized_file_is_skipped_before_it_is_parsed(
+    generated: dict[str, Generated], caplog: pytest.LogCaptureFixture
+) -> None:
+    files = generated["2004_note_secretariat_projet_resolution_terrorisme"]
+    size = files.pdf.stat().st_size
+    caplog.clear()
+    with caplog.at_level(logging.WARNING):
+        assert load_document(files.pdf, max_document_bytes=size - 1) is None
+    assert f"skipped {files.pdf.name}: {size:,} bytes, over the limit" in caplog.text
