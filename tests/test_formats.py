@@ -58,6 +58,33 @@ def test_a_word_file_gives_the_paragraphs_labels_and_citations_of_its_text(
     assert result.notes[1] == result.notes[0]
 
 
+@pytest.mark.parametrize("stem", [text.stem for text in TEXTS])
+def test_a_web_page_gives_the_paragraphs_labels_and_citations_of_its_text(
+    stem: str, generated: dict[str, Generated]
+) -> None:
+    files = generated[stem]
+    document = load_document(files.html)
+    result = compare(files.reference, document)
+    assert result.labels == result.paragraphs, result.differences
+    assert result.texts >= 0.98 * result.paragraphs, result.differences
+    assert result.citations == result.paragraphs, result.differences
+    assert result.notes[1] == result.notes[0]
+    page_furniture = ("Home | Documents", "Official Document System of the United Nations", "Terms of use", "↩")
+    assert not [p for p in document.paragraphs if any(item in p.raw for item in page_furniture)]
+
+
+def test_bad_web_pages_are_skipped_with_a_message_naming_them(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    empty = tmp_path / "empty.html"
+    empty.write_text("  \n", encoding="utf-8")
+    assert "skipped empty.html: the file is empty" in _warning(empty, caplog)
+    binary = tmp_path / "image.htm"
+    binary.write_bytes(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR" + bytes(200))
+    assert "skipped image.htm: not an HTML page" in _warning(binary, caplog)
+    menu = tmp_path / "menu.html"
+    menu.write_text('<html><body><nav><a href="/">Home</a></nav></body></html>', encoding="utf-8")
+    assert "skipped menu.html: no main text found in the page" in _warning(menu, caplog)
+
+
 def test_the_comparison_sees_a_lost_paragraph_and_a_leaked_footer(generated: dict[str, Generated]) -> None:
     from dataclasses import replace
 
@@ -104,10 +131,11 @@ def test_a_folder_of_pdf_word_and_text_loads_them_all(generated: dict[str, Gener
     (tmp_path / "letter.pdf").write_bytes(files.pdf.read_bytes())
     (tmp_path / "letter.docx").write_bytes(files.docx.read_bytes())
     (tmp_path / "letter.txt").write_bytes(files.text.read_bytes())
+    (tmp_path / "letter.htm").write_bytes(files.html.read_bytes())
     documents = load_corpus(tmp_path)
-    assert [d.info.source for d in documents] == ["letter.docx", "letter.pdf", "letter.txt"]
+    assert [d.info.source for d in documents] == ["letter.docx", "letter.htm", "letter.pdf", "letter.txt"]
     assert len({tuple(sorted(p.citation for p in d.paragraphs)) for d in documents}) == 1  # notes: at the end in a PDF
-    assert [d.info.symbol for d in documents] == [None, files.symbol, None]
+    assert [d.info.symbol for d in documents] == [None, None, files.symbol, None]
 
 
 def _warning(path: Path, caplog: pytest.LogCaptureFixture) -> str:

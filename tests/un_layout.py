@@ -1,4 +1,4 @@
-"""PDF and Word files in the UN's layout, made from a text document of the corpus (tests and bench).
+"""PDF, Word and HTML files in the UN's layout, made from a text document of the corpus (tests and bench).
 
 The text files of ``corpus/`` are what extraction made of the UN's PDFs: one source line per printed
 line, the indentation as leading spaces, blank lines between paragraphs and at page breaks, each
@@ -10,6 +10,7 @@ in a smaller font under a short rule, their calls raised in the body, paragraphs
 page breaks where the page is full. ``write_docx`` writes the paragraphs of the text's parse as
 Word paragraphs: numbered paragraphs with Word numbering, headings in heading styles, footnotes as
 real Word footnotes (a footnotes part that python-docx cannot make, written here with its OPC API).
+``write_html`` writes them as a web page saved from a browser, navigation and footer around them.
 
 Nothing here knows a particular document: symbol and job number are arguments.
 """
@@ -244,6 +245,52 @@ def write_docx(document: Document, text: str, path: Path) -> None:
     word.save(str(path))
 
 
+def write_html(document: Document, text: str, path: Path) -> None:
+    """Write a parsed document as a web page a browser saves: site navigation, banner and footer
+    around the article; headings as ``<h1>``/``<h2>``, numbered paragraphs typed ("12. …") as on the
+    UN's web pages, calls as ``<sup>`` links to footnotes in a ``doc-endnotes`` section, the
+    masthead's lines broken with ``<br>``.
+    """
+    from html import escape
+
+    source = text.splitlines()
+    notes = [p for p in document.paragraphs if p.kind == "note"]
+    numbers = {_note_number(p.label): p for p in notes}
+    body = []
+    for paragraph in document.paragraphs:
+        if paragraph.kind == "note":
+            continue
+        calls = "".join(
+            f'<sup><a href="#fn{escape(n)}" id="fnref{escape(n)}">{escape(n)}</a></sup>'
+            for n in paragraph.notes
+            if n in numbers
+        )
+        if paragraph.kind == "masthead":
+            lines = [strip_note_calls(source[n - 1].strip(), set(numbers))[0] for n in paragraph.source_lines]
+            body.append(f"<p>{'<br>'.join(escape(line) for line in lines)}{calls}</p>")
+        elif paragraph.kind == "title":
+            body.append(f"<h1>{escape(paragraph.text)}{calls}</h1>")
+        elif paragraph.kind == "heading":
+            body.append(f"<h2>{escape(paragraph.text)}{calls}</h2>")
+        else:
+            number = f"{paragraph.label}. " if paragraph.label.isdigit() else ""
+            body.append(f"<p>{escape(number + paragraph.text)}{calls}</p>")
+    footnotes = "".join(
+        f'<li id="fn{escape(n)}">{escape(p.text)} <a href="#fnref{escape(n)}">↩</a></li>' for n, p in numbers.items()
+    )
+    path.write_text(
+        f"""<!DOCTYPE html><html lang="{document.info.language}"><head><meta charset="utf-8">
+<title>{escape(document.info.short_title)} | Official Document System</title></head><body>
+<header><nav><a href="/">Home</a> | <a href="/documents">Documents</a> | <a href="/search">Search</a>
+| <a href="/contact">Contact</a></nav><div class="banner">Official Document System of the United Nations</div></header>
+<main><article>{"".join(body)}
+<section role="doc-endnotes"><hr><ol>{footnotes}</ol></section></article></main>
+<footer><p>Terms of use | Privacy notice | Copyright United Nations</p>
+<p>Follow us on social media. Subscribe to the newsletter.</p></footer></body></html>""",
+        encoding="utf-8",
+    )
+
+
 def _note_number(label: str) -> str:
     return re.search(r"(\d+|\*+)$", label).group(1)
 
@@ -410,6 +457,7 @@ class Generated:
     reference: Document
     pdf: Path
     docx: Path
+    html: Path
     pages: int
     symbol: str
     job: str
@@ -421,7 +469,7 @@ class Generated:
 
 
 def generate(text: Path, out: Path, index: int) -> Generated:
-    """Make the PDF and the Word file of a text document in ``out``, its metadata sidecar beside them.
+    """Make the PDF, Word and HTML files of a text document in ``out``, its metadata sidecar beside them.
 
     The running header carries the symbol of the document's masthead, or a made-up one when it has
     none; the job number is made up from ``index``.
@@ -433,7 +481,9 @@ def generate(text: Path, out: Path, index: int) -> Generated:
     pdf, docx = out / f"{text.stem}.pdf", out / f"{text.stem}.docx"
     pages = write_pdf(source, pdf, symbol, job)
     write_docx(reference, source, docx)
+    html = out / f"{text.stem}.html"
+    write_html(reference, source, html)
     sidecar = text.with_name(text.stem + ".meta.json")
     if sidecar.exists():
         (out / sidecar.name).write_bytes(sidecar.read_bytes())
-    return Generated(text, reference, pdf, docx, pages, symbol, job)
+    return Generated(text, reference, pdf, docx, html, pages, symbol, job)
