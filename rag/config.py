@@ -11,7 +11,7 @@ from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 # Bump when the way documents are cut or embedded changes: old indexes are then not reused.
-CHUNKING_VERSION = "paragraphs-v5"
+CHUNKING_VERSION = "paragraphs-v6"
 
 
 class Settings(BaseSettings):

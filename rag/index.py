@@ -83,6 +83,7 @@ class Entry:
     language: str  # ISO 639-1, of the paragraph's text
     doc_date: str | None = None  # ISO date of the document, when known
     notes: tuple[str, ...] = ()  # para_ids of the footnotes the paragraph calls
+    pages: tuple[int, int] | None = None  # first and last page, for a document with pages (a PDF)
 
     def metadata(self) -> dict[str, Any]:
         """Flat metadata for Chroma (which takes no None and no tuple)."""
@@ -112,7 +113,15 @@ class Manifest:
     def read(cls, path: Path) -> Manifest:
         data = json.loads(path.read_text(encoding="utf-8"))
         entries = tuple(
-            Entry(**{**e, "lines": tuple(e["lines"]), "notes": tuple(e.get("notes", ()))}) for e in data.pop("entries")
+            Entry(
+                **{
+                    **e,
+                    "lines": tuple(e["lines"]),
+                    "notes": tuple(e.get("notes", ())),
+                    "pages": tuple(e["pages"]) if e.get("pages") else None,
+                }
+            )
+            for e in data.pop("entries")
         )
         return cls(entries=entries, **data)
 
@@ -184,6 +193,7 @@ def entries_for(documents: list[Document], settings: Settings) -> list[Entry]:
                     language=paragraph.language,
                     doc_date=info.date,
                     notes=tuple(note_ids[n] for n in paragraph.notes if n in note_ids),
+                    pages=paragraph.pages,
                 )
             )
     return entries

@@ -110,6 +110,24 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "第 {first}–{last} 行",
         "de": "Zeilen {first}–{last}",
     },
+    "page": {
+        "en": "page {page}",
+        "fr": "page {page}",
+        "es": "página {page}",
+        "ru": "страница {page}",
+        "ar": "الصفحة {page}",
+        "zh": "第 {page} 页",
+        "de": "Seite {page}",
+    },
+    "pages": {
+        "en": "pages {first}–{last}",
+        "fr": "pages {first}–{last}",
+        "es": "páginas {first}–{last}",
+        "ru": "страницы {first}–{last}",
+        "ar": "الصفحات {first}–{last}",
+        "zh": "第 {first}–{last} 页",
+        "de": "Seiten {first}–{last}",
+    },
     "weak_support": {
         "en": "These paragraphs are the closest the documents come to the question, but they may not answer it: "
         "check them before relying on them.",
@@ -165,3 +183,14 @@ def quotes_intro(language: str, quoted: list[str]) -> str:
         return message("intro", language)
     names = ", ".join(language_name(code, language) for code in dict.fromkeys(quoted))
     return message("intro_other_language", language).format(languages=names)
+
+
+def place(lines: tuple[int, int], pages: tuple[int, int] | None, language: str) -> str:
+    """Where a paragraph is in its file, in ``language``: "page 3", "pages 3–4" where the file has
+    pages (a PDF), else "lines 12–15"."""
+    if pages:
+        first, last = pages
+        if first == last:
+            return message("page", language).format(page=first)
+        return message("pages", language).format(first=first, last=last)
+    return message("lines", language).format(first=lines[0], last=lines[1])

@@ -238,6 +238,7 @@ def to_document(hit: Hit) -> LCDocument:
             "paragraph": entry.paragraph,
             "para_id": entry.para_id,
             "lines": list(entry.lines),
+            "pages": list(entry.pages) if entry.pages else None,
             "citation": entry.citation,
             "score": hit.score,
             "kind": entry.kind,

@@ -7,7 +7,9 @@ at the foot of the page in a smaller font under a short rule, paragraphs running
 
 from __future__ import annotations
 
+import json
 import logging
+import re
 import zipfile
 from pathlib import Path
 
@@ -201,3 +203,46 @@ def test_an_oversized_file_is_skipped_before_it_is_parsed(
     with caplog.at_level(logging.WARNING):
         assert load_document(files.pdf, max_document_bytes=size - 1) is None
     assert f"skipped {files.pdf.name}: {size:,} bytes, over the limit" in caplog.text
+
+
+@pytest.fixture
+def pdf_corpus(generated: dict[str, Generated], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A corpus folder of three PDFs, that RAG_CORPUS_DIR points to."""
+    folder = tmp_path / "pdfs"
+    folder.mkdir()
+    for stem in ("2004-04-12_lettre_turquie_document_final_antalya", "2001_osce_plan_action_bucarest_terrorisme"):
+        files = generated[stem]
+        (folder / files.pdf.name).write_bytes(files.pdf.read_bytes())
+        for sidecar in files.pdf.parent.glob(f"{stem}.meta.json"):
+            (folder / sidecar.name).write_bytes(sidecar.read_bytes())
+    monkeypatch.setenv("RAG_CORPUS_DIR", str(folder))
+    return folder
+
+
+def test_paragraphs_json_and_text_give_the_pages_of_a_pdf(pdf_corpus: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from rag.cli import main
+
+    assert main(["paragraphs", "--json"]) == 0
+    records = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert len(records) == 47 + 40
+    assert all(record["pages"] and record["pages"][0] <= record["pages"][1] for record in records)
+    assert {record["source"] for record in records} == {path.name for path in pdf_corpus.glob("*.pdf")}
+    assert main(["paragraphs", "--doc", "Bucarest pour lutter"]) == 0
+    out = capsys.readouterr().out
+    assert re.search(r"Plan d’action de Bucarest, section III, paragraphe 9  \(pages? \d(–\d)?\)", out)
+
+
+@pytest.mark.usefixtures("fake_embeddings")
+def test_an_answer_from_a_pdf_cites_the_paragraph_and_its_page(pdf_corpus: Path) -> None:
+    from rag.assistant import Assistant
+    from rag.config import Settings
+    from rag.index import build_index, read_manifest
+
+    build_index(Settings())
+    entries = read_manifest(Settings()).entries
+    assert all(entry.pages for entry in entries)
+    answer = Assistant(Settings()).ask("Qui a signé la lettre de la Turquie ?")
+    assert answer.citations and all(citation.pages for citation in answer.citations)
+    first = answer.citations[0]
+    shown = f"page {first.pages[0]}" if first.pages[0] == first.pages[1] else f"pages {first.pages[0]}–"
+    assert f"{first.citation} — {first.source}, {shown}" in answer.as_text()
