@@ -41,7 +41,11 @@ logger = logging.getLogger(__name__)
 # Share of the page's height, at the top and at the bottom, where running headers and footers stand.
 _BAND = 0.1
 # A character this much smaller than the body's (or a note's) size is a raised call or a footnote.
-_SMALL = 0.9
+_SMALL = 0.95
+# A vertical gap this many times the usual line spacing is a blank line (a new paragraph).
+_PARAGRAPH_GAP = 1.3
+# Typographic ligatures, which extraction gives as one character ("ﬁ").
+_LIGATURES = str.maketrans({"ﬀ": "ff", "ﬁ": "fi", "ﬂ": "fl", "ﬃ": "ffi", "ﬄ": "ffl", "ﬅ": "st", "ﬆ": "st"})
 _SEPARATOR_LINE = "__________"
 _TERMINAL = (".", ";", ":", "!", "?", "。", "；", "：", "！", "？", "؛", "؟")
 _PAGE_NUMBER = re.compile(r"^\s*(?:-\s*)?\d{1,4}(?:\s*/\s*\d{1,4})?(?:\s*-)?\s*$")
@@ -65,6 +69,7 @@ class _Line:
     size: float
     chars: list[dict] = field(default_factory=list, repr=False)
     raised: list[dict] = field(default_factory=list, repr=False)
+    column: int = 0  # 1 for the right column of a page set in two
 
     @property
     def text(self) -> str:
@@ -118,7 +123,7 @@ def _text(chars: list[dict], raised: list[dict]) -> str:
     parts: list[str] = []
     previous = None
     for char, is_raised in items:
-        text = char["text"].translate(TO_SUPERSCRIPT) if is_raised else char["text"]
+        text = char["text"].translate(TO_SUPERSCRIPT) if is_raised else char["text"].translate(_LIGATURES)
         if previous is not None and char["x0"] - previous["x1"] > 0.15 * min(previous["size"], char["size"]) * (
             0.6 if is_raised else 1
         ):
@@ -141,6 +146,63 @@ def _group(chars: list[dict], page: int) -> list[_Line]:
     return lines
 
 
+def _columns(lines: list[_Line]) -> list[_Line]:
+    """A page set in two columns, as the left column's lines then the right one's.
+
+    The gutter is a band of the middle of the page, at least an em wide, that hardly any line
+    crosses; lines that cross it (a title over both columns) stay whole and keep their place
+    between the columns' runs. A page without a gutter is returned as it is.
+    """
+    if len(lines) < 6:
+        return lines
+    left, right = min(line.x0 for line in lines), max(line.x1 for line in lines)
+    size = statistics.median(line.size for line in lines)
+    step = size / 4
+    bins = int((right - left) / step) + 1
+    covered = [0] * bins
+    for line in lines:
+        chars = sorted(line.chars, key=lambda c: c["x0"])
+        start = chars[0]["x0"]
+        for before, after in itertools.pairwise(chars):
+            if after["x0"] - before["x1"] > size:  # a wide gap in the line is not covered
+                _cover(covered, start, before["x1"], left, step)
+                start = after["x0"]
+        _cover(covered, start, chars[-1]["x1"], left, step)
+    low, high = int(bins * 0.3), int(bins * 0.7)
+    crossing = max(1, len(lines) // 10)
+    run, gutter = [], None
+    for index in range(low, high):
+        if covered[index] <= crossing:
+            run.append(index)
+            if len(run) * step >= size and gutter is None:
+                gutter = run
+        else:
+            if gutter is not None:
+                break
+            run = []
+    if gutter is None:
+        return lines
+    middle = left + (gutter[0] + len(gutter) / 2) * step
+    ordered: list[_Line] = []
+    pending: list[list[_Line]] = [[], []]
+    for line in sorted(lines, key=lambda line: line.top):
+        parts = [[c for c in line.chars if c["x1"] <= middle], [c for c in line.chars if c["x0"] >= middle]]
+        if len(parts[0]) + len(parts[1]) < len(line.chars):  # crosses the gutter: spans both columns
+            ordered += pending[0] + pending[1] + [line]
+            pending = [[], []]
+            continue
+        for column, chars in enumerate(parts):
+            if chars:
+                x0, x1 = min(c["x0"] for c in chars), max(c["x1"] for c in chars)
+                pending[column].append(_Line(line.page, line.top, line.bottom, x0, x1, line.size, chars, [], column))
+    return ordered + pending[0] + pending[1]
+
+
+def _cover(covered: list[int], x0: float, x1: float, left: float, step: float) -> None:
+    for index in range(int((x0 - left) / step), min(len(covered), int((x1 - left) / step) + 1)):
+        covered[index] += 1
+
+
 def _attach_raised(lines: list[_Line], chars: list[dict]) -> list[dict]:
     """Put each small character raised within a line into that line; return the others."""
     rest = []
@@ -155,19 +217,22 @@ def _attach_raised(lines: list[_Line], chars: list[dict]) -> list[dict]:
 
 
 def _page_lines(chars: list[dict], body_size: float, page: int) -> tuple[list[_Line], list[_Line]]:
-    """A page's lines in the body's size and in a smaller one (raised calls attached to their line)."""
+    """A page's lines in the body's size (or larger) and in smaller sizes, raised calls attached to their line.
+
+    The smaller characters are read size by size, the largest first: a footnote's text before its
+    raised number, which then goes into the line it is raised in.
+    """
     large = [c for c in chars if c["size"] >= _SMALL * body_size]
     small = [c for c in chars if c["size"] < _SMALL * body_size]
-    body = _group(large, page)
+    body = _columns(_group(large, page))
     small = _attach_raised(body, small)
-    if not small:
-        return body, []
-    note_size = Counter(round(c["size"], 1) for c in small).most_common(1)[0][0]
-    notes = _group([c for c in small if c["size"] >= _SMALL * note_size], page)
-    rest = _attach_raised(notes, [c for c in small if c["size"] < _SMALL * note_size])
-    notes += _group(rest, page)
-    notes.sort(key=lambda line: line.top)
-    return body, notes
+    lines: list[_Line] = []
+    while small:
+        largest = max(c["size"] for c in small)
+        lines += _group([c for c in small if c["size"] >= _SMALL * largest], page)
+        small = _attach_raised(lines, [c for c in small if c["size"] < _SMALL * largest])
+    lines.sort(key=lambda line: line.top)
+    return body, lines
 
 
 def _segments(line: _Line) -> list[str]:
@@ -227,9 +292,12 @@ def _stream(pages: list[tuple[float, list[dict], list[tuple[float, float, float]
                     symbols[found.group(1)] += 1
                 continue
             (kept_body if line in body else kept_small).append(line)
-        page_notes = _footnotes(kept_body, kept_small, rules)
+        page_lines = sorted(kept_body + kept_small, key=lambda line: line.top)
+        page_notes = _footnotes(page_lines, kept_small, rules)
+        kept_body = [line for line in kept_body if line not in page_notes]
         kept_body += [line for line in kept_small if line not in page_notes]
-        kept_body.sort(key=lambda line: line.top)
+        if not any(line.column for line in kept_body):  # two columns keep their reading order
+            kept_body.sort(key=lambda line: line.top)
         bodies.append(kept_body)
         notes.append(page_notes)
     lines, pages_of = _write(bodies, notes)
@@ -245,32 +313,40 @@ def _in_band(line: _Line, height: float) -> bool:
     return line.bottom < _BAND * height or line.top > (1 - _BAND) * height
 
 
-def _footnotes(body: list[_Line], small: list[_Line], rules: list[tuple[float, float, float]]) -> list[_Line]:
-    """The page's footnote lines: small lines under the short rule, or opening with a number under the body."""
-    if not small:
+def _footnotes(lines: list[_Line], small: list[_Line], rules: list[tuple[float, float, float]]) -> list[_Line]:
+    """The page's footnote lines.
+
+    Under a short rule in the lower part of the page, everything, when the first line under it opens
+    as a note does (a number, raised or not, or a star); without such a rule, the lines in the
+    smaller font under the last line in the body's size, when the first opens as a note does.
+    """
+    if not lines:
         return []
-    last_body = max((line.bottom for line in body), default=0.0)
-    width = max((line.x1 for line in body), default=0.0) - min((line.x0 for line in body), default=0.0)
-    short = [top for top, x0, x1 in rules if top >= last_body - 1 and (x1 - x0) < 0.5 * max(width, 1)]
-    if short:
-        start = min(short)
-        return [line for line in small if line.top >= start]
+    width = max(line.x1 for line in lines) - min(line.x0 for line in lines)
+    lowest = max(line.bottom for line in lines)
+    for top in sorted(top for top, x0, x1 in rules if (x1 - x0) < 0.5 * width and top > 0.4 * lowest):
+        under = [line for line in lines if line.top >= top]
+        if under and _opens_note(under[0]):
+            return under
+    last_body = max((line.bottom for line in lines if line not in small), default=0.0)
     under = [line for line in small if line.top >= last_body]
-    if under and (under[0].raised or under[0].text[:1].isdigit() or under[0].text[:1] == "*"):
-        return under
-    return []
+    return under if under and _opens_note(under[0]) else []
 
 
-def _margins(bodies: list[list[_Line]]) -> dict[int, tuple[float, float]]:
-    """The left margin (the commonest start of a line) and the right one, for odd and even pages."""
+def _opens_note(line: _Line) -> bool:
+    first = min(line.chars + line.raised, key=lambda c: c["x0"])
+    return first in line.raised or first["text"].isdigit() or first["text"] == "*"
+
+
+def _margins(bodies: list[list[_Line]]) -> dict[tuple[int, int], tuple[float, float]]:
+    """The left margin (the commonest start of a line) and the right one, for odd and even pages
+    and for each column."""
     margins = {}
-    for parity in (0, 1):
-        lines = [line for page in bodies for line in page if line.page % 2 == parity]
-        if not lines:
-            continue
+    for key in {(line.page % 2, line.column) for page in bodies for line in page}:
+        lines = [line for page in bodies for line in page if (line.page % 2, line.column) == key]
         left = Counter(round(line.x0) for line in lines).most_common(1)[0][0]
         right = statistics.quantiles([line.x1 for line in lines], n=10)[-1] if len(lines) > 1 else lines[0].x1
-        margins[parity] = (float(left), right)
+        margins[key] = (float(left), right)
     return margins
 
 
@@ -289,16 +365,16 @@ def _write(bodies: list[list[_Line]], notes: list[list[_Line]]) -> tuple[list[st
     previous: _Line | None = None
     for page in bodies:
         for line in page:
-            left, right = margins[line.page % 2]
+            left = margins[(line.page % 2, line.column)][0]
             indent = max(0, round((line.x0 - left) / (0.5 * line.size)))
             text = line.text.strip()
             if previous is not None:
-                if previous.page != line.page:
+                if (previous.page, previous.column) != (line.page, line.column):  # a page or column break
                     ends = previous.text.rstrip().endswith(_TERMINAL)
-                    full = previous.x1 >= right - 2 * line.size
+                    full = previous.x1 >= margins[(previous.page % 2, previous.column)][1] - 2 * line.size
                     if ends or not full or indent:
                         emit("", None)
-                elif spacing and line.bottom - previous.bottom > 1.5 * spacing:
+                elif spacing and line.bottom - previous.bottom > _PARAGRAPH_GAP * spacing:
                     emit("", None)
             emit(" " * indent + text, line.page)
             previous = line
