@@ -33,11 +33,13 @@ def parsed_pdfs(generated: dict[str, Generated]):
     return {stem: load_document(files.pdf) for stem, files in generated.items()}
 
 
+@pytest.mark.parametrize("style", ["plain", "justified"])
 @pytest.mark.parametrize("stem", [text.stem for text in TEXTS])
 def test_a_pdf_gives_the_paragraphs_labels_and_citations_of_its_text(
-    stem: str, generated: dict[str, Generated], parsed_pdfs
+    stem: str, style: str, generated: dict[str, Generated], parsed_pdfs
 ) -> None:
-    files, document = generated[stem], parsed_pdfs[stem]
+    files = generated[stem]
+    document = parsed_pdfs[stem] if style == "plain" else load_document(files.justified)
     assert files.pages >= 2
     result = compare(files.reference, document, files.furniture, files.symbol)
     assert result.labels == result.paragraphs, result.differences

@@ -78,7 +78,21 @@ def _source(text: str) -> tuple[list[str | None], list[_Note]]:
     return body, notes
 
 
-def write_pdf(text: str, path: Path, symbol: str, job: str, language_letter: str = "F") -> int:
+@dataclass(frozen=True)
+class Style:
+    """How the body is set: font, first-line indent per leading space of the source, justification."""
+
+    font: str = "Times-Roman"
+    indent_em: float = 0.5
+    justify: bool = False
+
+
+# Another house style than the default, for the readers not to fit one: Helvetica, justified lines,
+# indents of three ems per source space (a first-line indent of 30 points and more).
+JUSTIFIED = Style(font="Helvetica", indent_em=3.0, justify=True)
+
+
+def write_pdf(text: str, path: Path, symbol: str, job: str, language_letter: str = "F", style: Style = Style()) -> int:
     """Print a text document as a PDF in the UN's layout.
 
     Args:
@@ -87,6 +101,7 @@ def write_pdf(text: str, path: Path, symbol: str, job: str, language_letter: str
         symbol: the document's symbol, for the running header ("A/61/588").
         job: the job number, for the footer ("06-63432").
         language_letter: the language letter of the job number on page 1 ("F").
+        style: how the body is set.
 
     Returns:
         The number of pages.
@@ -97,7 +112,9 @@ def write_pdf(text: str, path: Path, symbol: str, job: str, language_letter: str
     body, notes = _source(text)
     note_numbers = {line.split()[0] for note in notes for line in note.lines[:1] if line.split()}
     width = PAGE_WIDTH - LEFT - RIGHT
-    widest = max((stringWidth(line.strip(), BODY_FONT, 1) + _indent(line) * 0.5 for line in body if line), default=1)
+    widest = max(
+        (stringWidth(line.strip(), style.font, 1) + _indent(line) * style.indent_em for line in body if line), default=1
+    )
     size = min(10.5, width / widest)
     leading = size * 1.25
     pages = _paginate(body, notes, leading)
@@ -105,9 +122,17 @@ def write_pdf(text: str, path: Path, symbol: str, job: str, language_letter: str
     for number, page in enumerate(pages, 1):
         _furniture(canvas, number, len(pages), symbol, job, language_letter)
         y = PAGE_HEIGHT - TOP
-        for _, line in page.lines:
+        for index, line in page.lines:
             if line is not None:
-                _draw_line(canvas, line, LEFT + _indent(line) * size * 0.5, y, size, note_numbers)
+                x = LEFT + _indent(line) * size * style.indent_em
+                following = body[index + 1] if index + 1 < len(body) else None
+                # a justified line reaches the right margin, unless it ends its paragraph
+                last = following is None or _indent(following) > _indent(line)
+                natural = stringWidth(line.strip(), style.font, size)
+                spaces = line.strip().count(" ")
+                stretch = (PAGE_WIDTH - RIGHT - x - natural) / spaces if spaces else 0.0
+                word_space = stretch if style.justify and not last and natural > 0.6 * (width - x + LEFT) else 0.0
+                _draw_line(canvas, line, x, y, size, note_numbers, style.font, word_space)
             y -= leading
         _draw_notes(canvas, page.notes)
         canvas.showPage()
@@ -140,19 +165,25 @@ def _paginate(body: list[str | None], notes: list[_Note], leading: float) -> lis
     return [page for page in pages if page.lines or page.notes]
 
 
-def _draw_line(canvas, line: str, x: float, y: float, size: float, notes: set[str]) -> None:
+def _draw_line(
+    canvas, line: str, x: float, y: float, size: float, notes: set[str], font: str, word_space: float
+) -> None:
     from reportlab.pdfbase.pdfmetrics import stringWidth
 
     text = line.strip()
     position = 0
     for start, end in [*_calls(text, notes), (len(text), len(text))]:
-        canvas.setFont(BODY_FONT, size)
-        canvas.drawString(x, y, text[position:start])
-        x += stringWidth(text[position:start], BODY_FONT, size)
+        segment = text[position:start]
+        out = canvas.beginText(x, y)
+        out.setFont(font, size)
+        out.setWordSpace(word_space)
+        out.textOut(segment)
+        canvas.drawText(out)
+        x += stringWidth(segment, font, size) + word_space * segment.count(" ")
         if end > start:
-            canvas.setFont(BODY_FONT, size * 0.6)
+            canvas.setFont(font, size * 0.6)
             canvas.drawString(x, y + size * 0.38, text[start:end])
-            x += stringWidth(text[start:end], BODY_FONT, size * 0.6)
+            x += stringWidth(text[start:end], font, size * 0.6)
         position = end
 
 
@@ -456,6 +487,7 @@ class Generated:
     text: Path
     reference: Document
     pdf: Path
+    justified: Path
     docx: Path
     html: Path
     pages: int
@@ -469,7 +501,8 @@ class Generated:
 
 
 def generate(text: Path, out: Path, index: int) -> Generated:
-    """Make the PDF, Word and HTML files of a text document in ``out``, its metadata sidecar beside them.
+    """Make the PDF, Word and HTML files of a text document in ``out``, its metadata sidecar beside them,
+    and a PDF in the ``JUSTIFIED`` style in ``out/justified``.
 
     The running header carries the symbol of the document's masthead, or a made-up one when it has
     none; the job number is made up from ``index``.
@@ -480,10 +513,14 @@ def generate(text: Path, out: Path, index: int) -> Generated:
     source = text.read_text(encoding="utf-8")
     pdf, docx = out / f"{text.stem}.pdf", out / f"{text.stem}.docx"
     pages = write_pdf(source, pdf, symbol, job)
+    (out / "justified").mkdir(exist_ok=True)
+    justified = out / "justified" / pdf.name
+    write_pdf(source, justified, symbol, job, style=JUSTIFIED)
     write_docx(reference, source, docx)
     html = out / f"{text.stem}.html"
     write_html(reference, source, html)
     sidecar = text.with_name(text.stem + ".meta.json")
     if sidecar.exists():
         (out / sidecar.name).write_bytes(sidecar.read_bytes())
-    return Generated(text, reference, pdf, docx, html, pages, symbol, job)
+        (out / "justified" / sidecar.name).write_bytes(sidecar.read_bytes())
+    return Generated(text, reference, pdf, justified, docx, html, pages, symbol, job)
