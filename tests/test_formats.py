@@ -14,6 +14,8 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from conftest import CORPUS, DATA
 from rag.corpus import load_corpus, load_document
@@ -248,3 +250,90 @@ def test_an_answer_from_a_pdf_cites_the_paragraph_and_its_page(pdf_corpus: Path)
     first = answer.citations[0]
     shown = f"page {first.pages[0]}" if first.pages[0] == first.pages[1] else f"pages {first.pages[0]}–"
     assert f"{first.citation} — {first.source}, {shown}" in answer.as_text()
+
+
+def test_a_page_in_two_columns_is_read_column_by_column(tmp_path: Path) -> None:
+    from reportlab.pdfgen.canvas import Canvas
+
+    left = [
+        "   1. Les États participants",
+        "renforceront leur coopération",
+        "contre le terrorisme.",
+        "",
+        "   2. Ils échangeront des",
+        "informations sur les groupes",
+        "armés et sur leurs sources",
+    ]
+    right = [
+        "de financement, dans le respect",
+        "du droit international.",
+        "",
+        "   3. Le Secrétaire général",
+        "rendra compte de la mise en",
+        "oeuvre du présent plan.",
+    ]
+    path = tmp_path / "columns.pdf"
+    canvas = Canvas(str(path), pagesize=(595, 842))
+    canvas.setFont("Times-Roman", 16)
+    canvas.drawString(150, 760, "PLAN D’ACTION SUR DEUX COLONNES")
+    for x, column in ((56, left), (320, right)):
+        y = 720
+        for line in column:
+            canvas.setFont("Times-Roman", 10)
+            canvas.drawString(x + 5 * (len(line) - len(line.lstrip())), y, line.strip())
+            y -= 12.5
+    canvas.showPage()
+    canvas.save()
+    document = load_document(path)
+    assert [(p.label, p.text) for p in document.paragraphs] == [
+        ("titre", "PLAN D’ACTION SUR DEUX COLONNES"),
+        ("1", "Les États participants renforceront leur coopération contre le terrorisme."),
+        (
+            "2",
+            "Ils échangeront des informations sur les groupes armés et sur leurs sources de financement, "
+            "dans le respect du droit international.",
+        ),
+        ("3", "Le Secrétaire général rendra compte de la mise en oeuvre du présent plan."),
+    ]
+
+
+words = st.sampled_from(
+    "le la les des terrorisme coopération Nations Unies l’Office résolution 1373 (2001) A/RES/60/288 "
+    "Conseil sécurité, États; paragraphe: sous- régionaux siècle1 Macédoine1 OSCE Organisation".split()
+)
+sentence = st.lists(words, min_size=1, max_size=12).map(" ".join)
+source_line = st.one_of(
+    sentence,
+    sentence.map(lambda s: "  " + s.capitalize()),
+    st.integers(1, 30).map(lambda n: f"{n}. Nous encourageons les États"),
+    st.just(""),
+    st.just("__________________\n1 Publication des Nations Unies, numéro de vente."),
+)
+
+
+def _words(document) -> list[str]:
+    return [
+        word
+        for p in document.paragraphs
+        for word in re.findall(r"[^\s-]+", p.raw.translate(str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")))
+    ]
+
+
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture]
+)
+@given(st.lists(source_line, min_size=1, max_size=120))
+def test_no_word_of_a_generated_document_is_lost_or_doubled_in_its_pdf(tmp_path: Path, lines: list[str]) -> None:
+    from rag.corpus import parse_document
+    from un_layout import write_pdf
+
+    text = "\n".join(lines)
+    reference = parse_document("generated.txt", text)
+    if not reference.paragraphs:
+        return
+    path = tmp_path / "generated.pdf"
+    write_pdf(text, path, "A/80/123", "25-01234")
+    document = load_document(path)
+    assert document is not None
+    assert sorted(_words(document)) == sorted(_words(reference))
+    assert not [p for p in document.paragraphs if "25-01234" in p.raw or "A/80/123" in p.raw]  # the furniture
