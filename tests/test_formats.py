@@ -337,3 +337,46 @@ def test_no_word_of_a_generated_document_is_lost_or_doubled_in_its_pdf(tmp_path:
     assert document is not None
     assert sorted(_words(document)) == sorted(_words(reference))
     assert not [p for p in document.paragraphs if "25-01234" in p.raw or "A/80/123" in p.raw]  # the furniture
+
+
+def test_a_masthead_set_on_both_sides_of_page_one_is_kept_and_gives_the_symbol(tmp_path: Path) -> None:
+    from reportlab.pdfgen.canvas import Canvas
+
+    path = tmp_path / "letter.pdf"
+    canvas = Canvas(str(path), pagesize=(595, 842))
+    canvas.setFont("Helvetica-Bold", 16)
+    canvas.drawString(56, 790, "United Nations")  # the Organization at the left, the symbol at the right
+    canvas.setFont("Helvetica-Bold", 12)
+    canvas.drawString(440, 790, "A/77/893")
+    canvas.setFont("Times-Roman", 10)
+    for y, left, right in (
+        (760, "General Assembly", "Distr.: General"),
+        (748, "", "12 May 2023"),
+        (724, "", "Original: English"),
+    ):
+        if left:
+            canvas.drawString(56, y, left)
+        canvas.drawString(440, y, right)
+    canvas.drawString(56, 700, "Seventy-seventh session")
+    canvas.drawString(86, 670, "Letter dated 10 May 2023 from the Permanent Representative of Norway")
+    canvas.drawString(56, 657, "to the United Nations addressed to the Secretary-General")
+    canvas.drawString(71, 630, "I have the honour to transmit herewith the declaration adopted at the workshop")
+    canvas.drawString(56, 617, "held in Oslo on 26 and 27 April 2023.")
+    canvas.drawString(56, 40, "23-08812 (E)    150523")
+    canvas.showPage()
+    canvas.setFont("Times-Roman", 9)
+    canvas.drawString(56, 800, "A/77/893")
+    canvas.setFont("Times-Roman", 10)
+    canvas.drawString(71, 760, "I should be grateful if you would have the present letter circulated as a document")
+    canvas.drawString(56, 747, "of the General Assembly.")
+    canvas.setFont("Times-Roman", 9)
+    canvas.drawString(56, 40, "2/2    23-08812")
+    canvas.showPage()
+    canvas.save()
+    document = load_document(path)
+    masthead = document.paragraphs[0]
+    assert masthead.kind == "masthead" and masthead.raw.startswith("United Nations A/77/893 General Assembly")
+    assert document.info.symbol == "A/77/893" and document.info.language == "en"
+    assert (document.info.date, document.info.distribution_date) == ("2023-05-10", "2023-05-12")
+    assert [p.pages for p in document.paragraphs] == [(1, 1), (1, 1), (1, 1), (2, 2)]
+    assert not [p for p in document.paragraphs[1:] if "A/77/893" in p.raw or "23-08812" in p.raw or "2/2" in p.raw]

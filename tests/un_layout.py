@@ -162,6 +162,7 @@ def _paginate(body: list[str | None], notes: list[_Note], leading: float) -> lis
             continue  # a blank line at the top of a page is no space at all
         page.lines.append((index, line))
         page.notes.extend(anchored)
+    pages[-1].notes.extend(note for note in notes if note.after >= len(body))  # a document of notes alone
     return [page for page in pages if page.lines or page.notes]
 
 

@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from rag.formats import Extracted, UnreadableDocumentError
-from rag.layout import LAYOUTS, SYMBOL
+from rag.layout import LAYOUTS, MASTHEAD, SYMBOL
 from rag.paragraphs import _FURNITURE
 from rag.textfix import TO_SUPERSCRIPT
 
@@ -48,7 +48,8 @@ _PARAGRAPH_GAP = 1.3
 _LIGATURES = str.maketrans({"ﬀ": "ff", "ﬁ": "fi", "ﬂ": "fl", "ﬃ": "ffi", "ﬄ": "ffl", "ﬅ": "st", "ﬆ": "st"})
 _SEPARATOR_LINE = "__________"
 _TERMINAL = (".", ";", ":", "!", "?", "。", "；", "：", "！", "？", "؛", "؟")
-_PAGE_NUMBER = re.compile(r"^\s*(?:-\s*)?\d{1,4}(?:\s*/\s*\d{1,4})?(?:\s*-)?\s*$")
+# A page number alone: "3", "- 3 -", "3/9" (the first number is the page's).
+_PAGE_NUMBER = re.compile(r"^\s*(?:-\s*)?(\d{1,4})(?:\s*/\s*\d{1,4})?(?:\s*-)?\s*$")
 _LONE_SYMBOL = re.compile(rf"^\s*({SYMBOL})\s*$")
 _ORGANIZATION = re.compile(r"^\s*(?:" + "|".join(layout.masthead for layout in LAYOUTS.values()) + r")\s*$")
 # The job number with the page number on either side: "06-63432    3/9", "2/9    06-63432".
@@ -248,16 +249,19 @@ def _segments(line: _Line) -> list[str]:
 
 
 def _is_furniture(line: _Line, recurring: set[str]) -> bool:
-    return _shape(line.text) in recurring or all(_furniture_form(part) for part in _segments(line))
+    """Page furniture by what recurs on the pages, or by form: each part of the line is a page number
+    (that of its page: a number alone that is not is text), a job number, a barcode, or, from page 2
+    (page 1 has the masthead instead of a running header), a symbol or the Organization's name alone."""
+    return _shape(line.text) in recurring or all(_furniture_form(part, line.page) for part in _segments(line))
 
 
-def _furniture_form(text: str) -> bool:
+def _furniture_form(text: str, page: int) -> bool:
+    number = _PAGE_NUMBER.match(text)
     return bool(
-        _PAGE_NUMBER.match(text)
+        (number and int(number.group(1)) == page)
         or _FURNITURE.match(text)
         or _JOB_AND_PAGE.match(text)
-        or _LONE_SYMBOL.match(text)
-        or _ORGANIZATION.match(text)
+        or (page > 1 and (_LONE_SYMBOL.match(text) or _ORGANIZATION.match(text)))
     )
 
 
@@ -363,10 +367,16 @@ def _write(bodies: list[list[_Line]], notes: list[list[_Line]]) -> tuple[list[st
         pages.append(page)
 
     previous: _Line | None = None
+    in_masthead = bool(bodies and bodies[0] and MASTHEAD.match(bodies[0][0].text.strip()))
     for page in bodies:
         for line in page:
-            left = margins[(line.page % 2, line.column)][0]
+            left, right = margins[(line.page % 2, line.column)]
             indent = max(0, round((line.x0 - left) / (0.5 * line.size)))
+            if in_masthead:
+                # the masthead's fields set at the right (distribution, date, language) are not indented;
+                # the first indented line under it (the heading) ends it
+                in_masthead = line.page == 1 and (not indent or line.x0 > (left + right) / 2)
+                indent = indent if not in_masthead else 0
             text = line.text.strip()
             if previous is not None:
                 if (previous.page, previous.column) != (line.page, line.column):  # a page or column break
