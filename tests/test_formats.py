@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 
 from conftest import CORPUS, DATA
 from rag.corpus import load_corpus, load_document
-from un_layout import Generated, compare, generate
+from un_layout import Comparison, Generated, compare, generate
 
 TEXTS = sorted(CORPUS.glob("*.txt")) + sorted((DATA / "un_en_es").glob("*.txt"))
 
@@ -35,6 +35,14 @@ def parsed_pdfs(generated: dict[str, Generated]):
     return {stem: load_document(files.pdf) for stem, files in generated.items()}
 
 
+def assert_same_as_the_text(result: Comparison) -> None:
+    """The targets: every label, 98 % of the texts at least, every citation, every footnote a note."""
+    assert result.labels == result.paragraphs, result.differences
+    assert result.texts >= 0.98 * result.paragraphs, result.differences
+    assert result.citations == result.paragraphs, result.differences
+    assert result.notes[1] == result.notes[0], result.differences
+
+
 @pytest.mark.parametrize("style", ["plain", "justified"])
 @pytest.mark.parametrize("stem", [text.stem for text in TEXTS])
 def test_a_pdf_gives_the_paragraphs_labels_and_citations_of_its_text(
@@ -44,12 +52,9 @@ def test_a_pdf_gives_the_paragraphs_labels_and_citations_of_its_text(
     document = parsed_pdfs[stem] if style == "plain" else load_document(files.justified)
     assert files.pages >= 2
     result = compare(files.reference, document, files.furniture, files.symbol)
-    assert result.labels == result.paragraphs, result.differences
-    assert result.texts >= 0.98 * result.paragraphs, result.differences
-    assert result.citations == result.paragraphs, result.differences
+    assert_same_as_the_text(result)
     assert result.calls == result.paragraphs, result.differences
     assert result.leaks == 0
-    assert result.notes[1] == result.notes[0]
 
 
 @pytest.mark.parametrize("stem", [text.stem for text in TEXTS])
@@ -57,11 +62,7 @@ def test_a_word_file_gives_the_paragraphs_labels_and_citations_of_its_text(
     stem: str, generated: dict[str, Generated]
 ) -> None:
     files = generated[stem]
-    result = compare(files.reference, load_document(files.docx))
-    assert result.labels == result.paragraphs, result.differences
-    assert result.texts >= 0.98 * result.paragraphs, result.differences
-    assert result.citations == result.paragraphs, result.differences
-    assert result.notes[1] == result.notes[0]
+    assert_same_as_the_text(compare(files.reference, load_document(files.docx)))
 
 
 @pytest.mark.parametrize("stem", [text.stem for text in TEXTS])
@@ -70,11 +71,7 @@ def test_a_web_page_gives_the_paragraphs_labels_and_citations_of_its_text(
 ) -> None:
     files = generated[stem]
     document = load_document(files.html)
-    result = compare(files.reference, document)
-    assert result.labels == result.paragraphs, result.differences
-    assert result.texts >= 0.98 * result.paragraphs, result.differences
-    assert result.citations == result.paragraphs, result.differences
-    assert result.notes[1] == result.notes[0]
+    assert_same_as_the_text(compare(files.reference, document))
     page_furniture = ("Home | Documents", "Official Document System of the United Nations", "Terms of use", "↩")
     assert not [p for p in document.paragraphs if any(item in p.raw for item in page_furniture)]
 
