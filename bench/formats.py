@@ -114,7 +114,7 @@ def main() -> None:
         "| document | format | paragraphs | labels | texts | citations | leaks | notes | pages | ms (PDF: per page) |"
     )
     rows = [header, "|" + "---|" * 10]
-    totals = {fmt: [0, 0, 0, 0, 0] for fmt in FORMATS}
+    totals = {fmt: [0, 0, 0, 0, 0, 0, 0] for fmt in FORMATS}
     per_page = {fmt: [] for fmt in FORMATS}
     for stem, by_format in results.items():
         for fmt, row in by_format.items():
@@ -124,18 +124,20 @@ def main() -> None:
             per_page[fmt].append(1000 * seconds / unit)
             for index, key in enumerate(("paragraphs", "labels", "texts", "citations", "leaks")):
                 totals[fmt][index] += row[key]
+            totals[fmt][5] += row["notes"][1]
+            totals[fmt][6] += row["notes"][0]
             rows.append(
                 f"| {stem} | {fmt} | {n} | {_percent(row['labels'], n)} | {_percent(row['texts'], n)} "
                 f"| {_percent(row['citations'], n)} | {row['leaks']} | {row['notes'][1]}/{row['notes'][0]} "
                 f"| {row['pages'] or '–'} | {number(1000 * seconds / unit)} |"
             )
-    rows += ["", "| format | paragraphs | labels | texts | citations | leaks | ms per page (or file), median |"]
-    rows.append("|" + "---|" * 7)
-    for fmt, (n, labels, texts, citations, leaks) in totals.items():
+    rows += ["", "| format | paragraphs | labels | texts | citations | leaks | notes | ms per page (or file), median |"]
+    rows.append("|" + "---|" * 8)
+    for fmt, (n, labels, texts, citations, leaks, notes, expected) in totals.items():
         unit = "per page" if fmt.startswith("PDF") else "per file"
         rows.append(
             f"| {fmt} | {n} | {_percent(labels, n)} | {_percent(texts, n)} | {_percent(citations, n)} | {leaks} "
-            f"| {number(statistics.median(per_page[fmt]))} {unit} |"
+            f"| {notes}/{expected} | {number(statistics.median(per_page[fmt]))} {unit} |"
         )
     printed = f"{machine()}\n\nParse times: median of {args.runs} parses.\n\n" + "\n".join(rows)
     if upload:

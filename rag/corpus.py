@@ -297,7 +297,11 @@ def load_document(path: Path, max_document_bytes: int = _MAX_DOCUMENT_BYTES) -> 
             )
             return None
         if suffix != ".txt":
-            return parse_extracted(path.name, READERS[suffix](path), path)
+            document = parse_extracted(path.name, READERS[suffix](path), path)
+            if not document.paragraphs:
+                logger.warning("skipped %s: no text in it but page headers and footers", path.name)
+                return None
+            return document
         text = path.read_text(encoding="utf-8-sig")
     except UnreadableDocumentError as error:
         logger.warning("skipped %s: %s", path.name, error)
@@ -319,7 +323,8 @@ def load_corpus(
 ) -> list[Document]:
     """Load every readable document of a folder (``.txt``, PDF, Word, HTML), in file-name order.
 
-    Anything else is skipped with a warning naming the file; nothing raises.
+    Anything else is skipped with a warning naming the file, and so is a file whose name without
+    its extension another file already has (``letter.pdf`` after ``letter.docx``); nothing raises.
 
     Args:
         corpus_dir: the folder.
@@ -335,12 +340,18 @@ def load_corpus(
         if not (path.name.startswith(".") or path.name.endswith(SIDECAR_SUFFIX) or path.is_dir())
     ]
     documents = []
+    taken: dict[str, str] = {}  # doc_id -> the file that gave it
     with tqdm(paths, desc="Parsing", unit="file", disable=not show_progress, leave=False) as files:
         for path in files:
             files.set_postfix_str(path.name)
+            if path.stem in taken:
+                # the same name in two formats: the same document twice, and the same paragraph ids
+                logger.warning("skipped %s: %s has the same name (rename one of them)", path.name, taken[path.stem])
+                continue
             document = load_document(path, max_document_bytes)
             if document is not None:
                 documents.append(document)
+                taken[document.info.doc_id] = path.name
     return documents
 
 

@@ -82,7 +82,8 @@ _NOTE_CALL = re.compile(
     r"|(?P<before>[A-Za-zÀ-ÿ)],)(?P<after_word>\d{1,2})(?=\s|$)"
     r"|(?P<number>\d,)(?P<after_number>\d{1,2})$"
     r"|(?P<starred>\w)(?P<stars>\*{1,3})(?=[\s,;.:)»]|$)"
-    rf"|(?P<raised>)(?P<superscript>[{SUPERSCRIPT_DIGITS}]{{1,3}})"
+    # (not a unit's power: "m²", "km³")
+    rf"|(?<!\bm)(?<!\b[kcd]m)(?P<raised>)(?P<superscript>[{SUPERSCRIPT_DIGITS}]{{1,3}})"
 )
 # (what is kept, the call) for each form of call above
 _CALL_GROUPS = (

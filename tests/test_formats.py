@@ -131,14 +131,53 @@ def test_raised_calls_are_recorded_not_glued(parsed_pdfs) -> None:
 
 def test_a_folder_of_pdf_word_and_text_loads_them_all(generated: dict[str, Generated], tmp_path: Path) -> None:
     files = generated["2006-11-29_lettre_roumanie_declaration_bucarest"]
-    (tmp_path / "letter.pdf").write_bytes(files.pdf.read_bytes())
-    (tmp_path / "letter.docx").write_bytes(files.docx.read_bytes())
-    (tmp_path / "letter.txt").write_bytes(files.text.read_bytes())
-    (tmp_path / "letter.htm").write_bytes(files.html.read_bytes())
+    (tmp_path / "letter_pdf.pdf").write_bytes(files.pdf.read_bytes())
+    (tmp_path / "letter_docx.docx").write_bytes(files.docx.read_bytes())
+    (tmp_path / "letter_txt.txt").write_bytes(files.text.read_bytes())
+    (tmp_path / "letter_htm.htm").write_bytes(files.html.read_bytes())
     documents = load_corpus(tmp_path)
-    assert [d.info.source for d in documents] == ["letter.docx", "letter.htm", "letter.pdf", "letter.txt"]
+    assert [d.info.source for d in documents] == [
+        "letter_docx.docx",
+        "letter_htm.htm",
+        "letter_pdf.pdf",
+        "letter_txt.txt",
+    ]
     assert len({tuple(sorted(p.citation for p in d.paragraphs)) for d in documents}) == 1  # notes: at the end in a PDF
     assert [d.info.symbol for d in documents] == [None, None, files.symbol, None]
+
+
+def test_a_document_in_two_formats_is_loaded_once(
+    generated: dict[str, Generated], tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    files = generated["2006-11-29_lettre_roumanie_declaration_bucarest"]
+    (tmp_path / "letter.pdf").write_bytes(files.pdf.read_bytes())
+    (tmp_path / "letter.docx").write_bytes(files.docx.read_bytes())
+    with caplog.at_level(logging.WARNING):
+        documents = load_corpus(tmp_path)
+    assert [d.info.source for d in documents] == ["letter.docx"]
+    assert "skipped letter.pdf: letter.docx has the same name (rename one of them)" in caplog.text
+
+
+def test_a_pdf_of_page_furniture_only_is_skipped(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    from reportlab.pdfgen.canvas import Canvas
+
+    path = tmp_path / "cover.pdf"
+    canvas = Canvas(str(path), pagesize=(595, 842))
+    for page in (1, 2):
+        canvas.setFont("Times-Roman", 9)
+        canvas.drawString(56, 40, f"{page}/2    06-63432")
+        canvas.showPage()
+    canvas.save()
+    assert "skipped cover.pdf: no text in it but page headers and footers" in _warning(path, caplog)
+
+
+def test_a_raised_number_calls_a_note_but_a_unit_power_does_not() -> None:
+    from rag.textfix import strip_note_calls
+
+    assert strip_note_calls("OSCE² et 12 m² de bureaux (2001)³", {"2", "3"}) == (
+        "OSCE et 12 m² de bureaux (2001)",
+        ["2", "3"],
+    )
 
 
 def _warning(path: Path, caplog: pytest.LogCaptureFixture) -> str:

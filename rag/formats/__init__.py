@@ -27,7 +27,7 @@ class Extracted:
     Attributes:
         lines: the logical line stream, for formats whose paragraphs must be found (PDF).
         pages: the page (1-based) of each line of ``lines``, None for a line the reader added
-            (a footnote separator, a blank line); or of each block's first line number.
+            (a footnote separator, a blank line); empty for a format without pages.
         blocks: the paragraphs, for formats that delimit them (Word, HTML); ``lines`` is then empty.
         symbol: the document's symbol as its running headers give it ("A/61/588").
         page_count: pages read (0 for a format without pages).
