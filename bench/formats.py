@@ -6,7 +6,10 @@ UN's layout, in two house styles, and written as a Word file and a web page
 read back with ``rag.corpus.load_document`` and compared with the text's own parse: the share of
 paragraphs whose section, label and kind, text (whitespace normalised) and citation are the same;
 running header or footer strings inside a paragraph (leaks); footnotes found as notes with their
-text; and the parse time per page (PDF) or per file (median of --runs parses).
+text; and the parse time per page (PDF) or per file (median of --runs parses). Where Chromium is
+installed, the web page is also printed to PDF by it (``PDF by Chromium``): a layout made
+independently of this project (reflowed, justified, notes at the end of the document), with the
+symbol, job and page number in the running header and footer.
 
 With --answer, a PDF of about 30 pages (the Plan of Action printed four times over) is timed from
 the file to the first answer: read, indexed in a new index with the configured encoder, asked.
@@ -17,6 +20,7 @@ the file to the first answer: read, indexed in a new index with the configured e
 from __future__ import annotations
 
 import argparse
+import shutil
 import statistics
 import sys
 import tempfile
@@ -29,7 +33,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "tests"))
 
 from rag.corpus import load_document  # noqa: E402
-from un_layout import Generated, compare, generate, write_pdf  # noqa: E402
+from un_layout import Generated, compare, generate, print_pdf, write_pdf  # noqa: E402
 
 TEXTS = sorted((REPO / "corpus").glob("*.txt")) + sorted((REPO / "tests" / "data" / "un_en_es").glob("*.txt"))
 FORMATS = {
@@ -38,6 +42,10 @@ FORMATS = {
     "Word": lambda files: files.docx,
     "HTML": lambda files: files.html,
 }
+# A PDF this project does not lay out: the web page printed by Chromium, when it is installed.
+BROWSER = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
+if BROWSER:
+    FORMATS["PDF by Chromium"] = lambda files: files.pdf.parent / "chromium" / files.pdf.name
 
 
 def _percent(part: int, whole: int) -> str:
@@ -53,6 +61,18 @@ def measure(files: Generated, fmt: str, runs: int) -> dict[str, object]:
         document = load_document(path)
         figure.samples.append(time.perf_counter() - started)
     pdf = fmt.startswith("PDF")
+    if document is None:
+        return {
+            "paragraphs": len(files.reference.paragraphs),
+            "labels": 0,
+            "texts": 0,
+            "citations": 0,
+            "leaks": 0,
+            "notes": [0, 0],
+            "pages": None,
+            "parse_s": figure.to_dict(),
+            "differences": ["not read"],
+        }
     result = compare(files.reference, document, files.furniture if pdf else (), files.symbol if pdf else None)
     return {
         "paragraphs": result.paragraphs,
@@ -61,10 +81,17 @@ def measure(files: Generated, fmt: str, runs: int) -> dict[str, object]:
         "citations": result.citations,
         "leaks": result.leaks,
         "notes": list(result.notes),
-        "pages": files.pages if pdf else None,
+        "pages": _pages(path) if pdf else None,
         "parse_s": figure.to_dict(),
         "differences": list(result.differences),
     }
+
+
+def _pages(path: Path) -> int:
+    import pdfplumber
+
+    with pdfplumber.open(path) as pdf:
+        return len(pdf.pages)
 
 
 def answer_time(out: Path) -> dict[str, float]:
@@ -107,6 +134,13 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         work = Path(folder)
         generated = [generate(text, work, index) for index, text in enumerate(TEXTS)]
+        if BROWSER:
+            (work / "chromium").mkdir()
+            for sidecar in work.glob("*.meta.json"):
+                shutil.copy(sidecar, work / "chromium")
+            for files in generated:
+                source = files.text.read_text(encoding="utf-8")
+                print_pdf(files.reference, source, FORMATS["PDF by Chromium"](files), files.symbol, files.job, BROWSER)
         results = {files.text.stem: {fmt: measure(files, fmt, args.runs) for fmt in FORMATS} for files in generated}
         upload = answer_time(work) if args.answer else None
 

@@ -323,6 +323,36 @@ def write_html(document: Document, text: str, path: Path) -> None:
     )
 
 
+PRINT_CSS = """<style>
+@page {{ size: A4; margin: 25mm 20mm;
+  @top-right {{ content: "{symbol}"; font-size: 9pt; }}
+  @bottom-left {{ content: "{job}"; font-size: 9pt; }}
+  @bottom-right {{ content: counter(page) "/" counter(pages); font-size: 9pt; }} }}
+body {{ font-family: serif; font-size: 11pt; line-height: 1.25; }}
+h1 {{ font-size: 13pt; }} h2 {{ font-size: 11pt; }}
+p {{ margin: 0 0 6pt 0; text-align: justify; }}
+header, footer, a[href^="#fnref"] {{ display: none; }}
+a {{ color: black; text-decoration: none; }}
+section[role=doc-endnotes] {{ font-size: 9pt; }}
+section[role=doc-endnotes] hr {{ width: 25%; margin-left: 0; }}
+</style>"""
+
+
+def print_pdf(document: Document, text: str, path: Path, symbol: str, job: str, browser: str) -> None:
+    """Print the document's web page to a PDF with a browser (Chromium, headless): a layout this project
+    does not make, reflowed by the browser, with the symbol in the running header, the job number and
+    the page number in the footer (CSS page margin boxes) and the notes at the end under a short rule.
+    """
+    import subprocess
+
+    html = path.with_suffix(".print.html")
+    write_html(document, text, html)
+    page = html.read_text(encoding="utf-8")
+    html.write_text(page.replace("</head>", PRINT_CSS.format(symbol=symbol, job=job) + "</head>", 1), "utf-8")
+    command = [browser, "--headless", "--no-sandbox", "--disable-gpu", "--no-pdf-header-footer"]
+    subprocess.run([*command, f"--print-to-pdf={path}", html.as_uri()], capture_output=True, timeout=120, check=True)
+
+
 def _note_number(label: str) -> str:
     return re.search(r"(\d+|\*+)$", label).group(1)
 

@@ -47,6 +47,8 @@ _PARAGRAPH_GAP = 1.3
 # Typographic ligatures, which extraction gives as one character ("ﬁ").
 _LIGATURES = str.maketrans({"ﬀ": "ff", "ﬁ": "fi", "ﬂ": "fl", "ﬃ": "ffi", "ﬄ": "ffl", "ﬅ": "st", "ﬆ": "st"})
 _SEPARATOR_LINE = "__________"
+# A note numbered as a list item: "1. Text", "2) Text".
+_LISTED_NOTE = re.compile(r"^(\d{1,3}|\*{1,3})[.)]\s+")
 _TERMINAL = (".", ";", ":", "!", "?", "。", "；", "：", "！", "？", "؛", "؟")
 # A page number alone: "3", "- 3 -", "3/9" (the first number is the page's).
 _PAGE_NUMBER = re.compile(r"^\s*(?:-\s*)?(\d{1,4})(?:\s*/\s*\d{1,4})?(?:\s*-)?\s*$")
@@ -359,6 +361,7 @@ def _write(bodies: list[list[_Line]], notes: list[list[_Line]]) -> tuple[list[st
     margins = _margins(bodies)
     spacings = [later.bottom - earlier.bottom for page in bodies for earlier, later in itertools.pairwise(page)]
     spacing = statistics.median(spacings) if spacings else 0.0
+    size = statistics.median(line.size for page in bodies for line in page) if spacings else 0.0
     lines: list[str] = []
     pages: list[int | None] = []
 
@@ -384,7 +387,9 @@ def _write(bodies: list[list[_Line]], notes: list[list[_Line]]) -> tuple[list[st
                     full = previous.x1 >= margins[(previous.page % 2, previous.column)][1] - 2 * line.size
                     if ends or not full or indent:
                         emit("", None)
-                elif spacing and line.bottom - previous.bottom > _PARAGRAPH_GAP * spacing:
+                elif spacing and line.bottom - previous.bottom > _PARAGRAPH_GAP * spacing * max(
+                    1.0, max(line.size, previous.size) / size
+                ):  # larger type (a heading) is set with more space between its lines
                     emit("", None)
             emit(" " * indent + text, line.page)
             previous = line
@@ -399,10 +404,10 @@ def _write(bodies: list[list[_Line]], notes: list[list[_Line]]) -> tuple[list[st
 
 
 def _note_line(line: _Line) -> str:
-    """A footnote line, its raised number (if it opens with one) written plain before the text."""
+    """A footnote line, its number (raised, or as a list writes it: "1.") written plain before the text."""
     if line.raised and min(c["x0"] for c in line.raised) <= min((c["x0"] for c in line.chars), default=1e9):
         first = min(c["x0"] for c in line.chars) if line.chars else 1e9
         mark = "".join(c["text"] for c in sorted(line.raised, key=lambda c: c["x0"]) if c["x0"] < first)
         rest = [c for c in line.raised if c["x0"] >= first]
         return f"{mark} {_text(line.chars, rest).strip()}"
-    return line.text.strip()
+    return _LISTED_NOTE.sub(r"\1 ", line.text.strip(), count=1)
