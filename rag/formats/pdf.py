@@ -393,21 +393,27 @@ def _write(bodies: list[list[_Line]], notes: list[list[_Line]]) -> tuple[list[st
                     emit("", None)
             emit(" " * indent + text, line.page)
             previous = line
+    expected = 1  # the number of the next note
     for page_notes in notes:
         if not page_notes:
             continue
         emit("", None)
         emit(_SEPARATOR_LINE, None)
         for line in page_notes:
-            emit(_note_line(line), line.page)
+            text = _note_line(line)
+            listed = _LISTED_NOTE.match(text)
+            if listed and listed.group(1) == str(expected):  # "1. Text": the next note, numbered as a list
+                text = f"{listed.group(1)} {text[listed.end() :]}"
+            expected += text.startswith(f"{expected} ")
+            emit(text, line.page)
     return lines, pages
 
 
 def _note_line(line: _Line) -> str:
-    """A footnote line, its number (raised, or as a list writes it: "1.") written plain before the text."""
+    """A footnote line, its raised number (if it opens with one) written plain before the text."""
     if line.raised and min(c["x0"] for c in line.raised) <= min((c["x0"] for c in line.chars), default=1e9):
         first = min(c["x0"] for c in line.chars) if line.chars else 1e9
         mark = "".join(c["text"] for c in sorted(line.raised, key=lambda c: c["x0"]) if c["x0"] < first)
         rest = [c for c in line.raised if c["x0"] >= first]
         return f"{mark} {_text(line.chars, rest).strip()}"
-    return _LISTED_NOTE.sub(r"\1 ", line.text.strip(), count=1)
+    return line.text.strip()
