@@ -416,3 +416,31 @@ def test_a_masthead_set_on_both_sides_of_page_one_is_kept_and_gives_the_symbol(t
     assert (document.info.date, document.info.distribution_date) == ("2023-05-10", "2023-05-12")
     assert [p.pages for p in document.paragraphs] == [(1, 1), (1, 1), (1, 1), (2, 2)]
     assert not [p for p in document.paragraphs[1:] if "A/77/893" in p.raw or "23-08812" in p.raw or "2/2" in p.raw]
+
+
+def test_a_word_file_with_typed_numbers_a_heading_style_and_a_table(tmp_path: Path) -> None:
+    from docx import Document as WordDocument
+
+    word = WordDocument()
+    word.add_paragraph("Plan d’action sur la coopération", style="Title")
+    word.add_paragraph("I. Objectif du plan", style="Heading 1")
+    word.add_paragraph("1. Les États participants renforceront leur coopération.")
+    word.add_paragraph("2. Ils échangeront des informations :")
+    word.add_paragraph("a) sur les groupes armés;")
+    table = word.add_table(rows=1, cols=1)
+    table.cell(0, 0).text = "3. Le Secrétaire général rendra compte de la mise en oeuvre du plan."
+    word.add_paragraph("")  # empty Word paragraphs are no paragraphs
+    path = tmp_path / "plan.docx"
+    word.save(str(path))
+    document = load_document(path)
+    assert [(p.kind, p.label) for p in document.paragraphs] == [
+        ("title", "titre"),
+        ("heading", "intitulé"),
+        ("paragraph", "1"),
+        ("paragraph", "2"),
+        ("paragraph", "2 a)"),
+        ("paragraph", "3"),
+    ]
+    assert document.paragraphs[2].text == "Les États participants renforceront leur coopération."
+    assert document.paragraphs[5].citation == "Plan d’action sur la coopération, section I, paragraphe 3"
+    assert document.info.title == "Plan d’action sur la coopération"

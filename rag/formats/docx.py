@@ -201,12 +201,10 @@ class _Numbers:
     def mark(self, element, word) -> tuple[str, int | None]:
         """The paragraph's number (decimal level) or its mark ("(b)", "(ii)", "-"); ("", None) when unnumbered."""
         num_pr = element.find(f"{_W}pPr/{_W}numPr")
-        if num_pr is None:
-            num_pr = next(
-                (s.element.find(f"{_W}pPr/{_W}numPr") for s in _style_chain(element, word) if s.element is not None),
-                None,
-            )
-            num_pr = next((n for n in [num_pr] if n is not None), None)
+        for style in _style_chain(element, word) if num_pr is None else ():
+            num_pr = style.element.find(f"{_W}pPr/{_W}numPr") if style.element is not None else None
+            if num_pr is not None:
+                break
         if num_pr is None:
             return "", None
         num_id = num_pr.find(f"{_W}numId")
