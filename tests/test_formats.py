@@ -348,8 +348,10 @@ source_line = st.one_of(
 
 
 def _words(document) -> list[str]:
+    """The words of every paragraph; a number's list point ("2.") is no word: a PDF's note list reads
+    "2. Text" as note 2, where a text file reads it as carrying on note 1."""
     return [
-        word
+        word.rstrip(".") if word[:-1].isdigit() else word
         for p in document.paragraphs
         for word in re.findall(r"[^\s-]+", p.raw.translate(str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")))
     ]
