@@ -6,15 +6,17 @@ Every character comes with its position and font size. From them, page by page:
   inside a line are **note calls**, written as superscript digits (``siècle¹``) so that the text
   pipeline records them and takes them out of the text;
 - **running headers and footers** are the lines in the top or bottom band of a page that are page
-  furniture by their form (page number, job number, barcode, the symbol alone, the Organization's
-  name alone) or that recur, digits aside, in that band on other pages; the symbol they give is
-  the document's;
-- **footnotes** are the lines in the smaller font below the short rule at the foot of the page (or,
-  without a rule, the lines in the smaller font under the last body line that open with a number);
-  they are written after the body, each page's under a ``________`` separator, their raised
-  number as the note's number;
-- **indentation** is the distance from the left margin in half-ems, written as leading spaces, and
-  a vertical gap larger than the line spacing is a blank line;
+  furniture by their form (the page's own number, job number, barcode; from page 2, the symbol or
+  the Organization's name alone) or that recur, digits aside, in that band on half the pages; the
+  symbol they give is the document's;
+- **footnotes** are the lines under a short rule in the lower part of the page when the first of
+  them opens with a number or a star (or, without a rule, the lines in a smaller font under the last
+  body line that open so); they are written after the body, each page's under a ``________``
+  separator, their raised number as the note's number;
+- **indentation** is the distance from the margin of odd or even pages in half-ems, written as
+  leading spaces (not in the masthead, whose fields stand at the right), and a vertical gap larger
+  than the line spacing (for the type's size) is a blank line;
+- a page set in **two columns** is read column by column;
 - a **page break** is a blank line, except where the page ends on a full line that does not end a
   sentence and the next page opens on a line that is not indented: there the paragraph runs on.
 
@@ -24,7 +26,6 @@ Every character comes with its position and font size. From them, page by page:
 from __future__ import annotations
 
 import itertools
-import logging
 import re
 import statistics
 from collections import Counter
@@ -35,8 +36,6 @@ from rag.formats import Extracted, UnreadableDocumentError
 from rag.layout import LAYOUTS, MASTHEAD, SYMBOL
 from rag.paragraphs import _FURNITURE
 from rag.textfix import TO_SUPERSCRIPT
-
-logger = logging.getLogger(__name__)
 
 # Share of the page's height, at the top and at the bottom, where running headers and footers stand.
 _BAND = 0.1
