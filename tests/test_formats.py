@@ -14,7 +14,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from conftest import CORPUS, DATA
@@ -446,3 +446,26 @@ def test_a_word_file_with_typed_numbers_a_heading_style_and_a_table(tmp_path: Pa
     assert document.paragraphs[2].text == "Les États participants renforceront leur coopération."
     assert document.paragraphs[5].citation == "Plan d’action sur la coopération, section I, paragraphe 3"
     assert document.info.title == "Plan d’action sur la coopération"
+
+
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture]
+)
+@given(st.lists(source_line, min_size=1, max_size=80))
+def test_no_word_of_a_generated_document_is_lost_or_doubled_in_its_word_file(tmp_path: Path, lines: list[str]) -> None:
+    from rag.corpus import parse_document
+    from un_layout import write_docx
+
+    text = "\n".join(lines)
+    reference = parse_document("generated.txt", text)
+    assume(any(p.kind != "note" for p in reference.paragraphs))  # a Word footnote needs a call in the text
+    path = tmp_path / "generated.docx"
+    write_docx(reference, text, path)
+    document = load_document(path)
+    assert document is not None
+    assert [(p.label, p.text) for p in document.paragraphs if p.kind != "note"] == [
+        (p.label, p.text) for p in reference.paragraphs if p.kind != "note"
+    ]
+    assert sorted(p.text for p in document.paragraphs if p.kind == "note") == sorted(
+        p.text for p in reference.paragraphs if p.kind == "note"
+    )

@@ -228,7 +228,8 @@ def _furniture(canvas, number: int, total: int, symbol: str, job: str, language_
 def write_docx(document: Document, text: str, path: Path) -> None:
     """Write a parsed document as a Word file, one Word paragraph per paragraph.
 
-    Numbered paragraphs use Word's numbering ("List Number"), the number not typed; headings and
+    Numbered paragraphs use Word's numbering ("List Number"), the number not typed, while the
+    numbers run 1, 2, 3… (then they are typed); headings and
     the title use heading styles; footnotes are real Word footnotes, called at the end of the
     paragraph that calls them (the parse keeps which paragraph calls a note, not where in it); the
     masthead is one paragraph whose source lines are line breaks.
@@ -253,8 +254,10 @@ def write_docx(document: Document, text: str, path: Path) -> None:
         if not any(number in p.notes for p in body):
             first = notes[label].source_lines[0]
             before = max((p for p in body if p.source_lines[0] < first), key=lambda p: p.source_lines[0], default=None)
+            before = before or next(iter(body), None)  # a note before any text: called by the first paragraph
             if before is not None:
                 uncalled.setdefault(before.id, []).append(number)
+    counted: int | None = 0  # the last number Word's numbering gave; None once numbers are typed
     for paragraph in body:
         if paragraph.kind == "masthead":
             target = word.add_paragraph()
@@ -267,10 +270,14 @@ def write_docx(document: Document, text: str, path: Path) -> None:
                     footnotes.call(target, number, notes[numbers[number]].text)
             continue
         style = {"title": "Title", "heading": "Heading 1"}.get(paragraph.kind)
+        typed = ""
         if paragraph.label.isdigit():
-            style = "List Number"
+            # Word's numbering counts 1, 2, 3…: a number that does not follow is typed, and every one after it
+            counted = counted + 1 if counted is not None and int(paragraph.label) == counted + 1 else None
+            style = "List Number" if counted is not None else None
+            typed = "" if counted is not None else f"{paragraph.label}. "
         target = word.add_paragraph(style=style)
-        target.add_run(paragraph.text)
+        target.add_run(typed + paragraph.text)
         for number in [*paragraph.notes, *uncalled.get(paragraph.id, [])]:
             if number in numbers:
                 footnotes.call(target, number, notes[numbers[number]].text)
