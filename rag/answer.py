@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from rag.messages import location
+from rag.messages import place
 
 
 @dataclass(frozen=True)
@@ -18,9 +18,10 @@ class Citation:
         citation: full label with document, covering letter, section and paragraph.
         quote: the exact text of the paragraph that supports the statement.
         source: file in the corpus folder.
-        lines: first and last line of the paragraph in that file.
+        lines: first and last line of the paragraph in that file (in the text a reader made of it
+            for a PDF, Word or HTML file).
         text: the whole paragraph.
-        pages: first and last page of the paragraph, for documents that have pages (PDF); None otherwise.
+        pages: first and last page of the paragraph, for a document with pages (a PDF), else None.
     """
 
     marker: int
@@ -35,6 +36,10 @@ class Citation:
     section: str = ""
     paragraph: str = ""
     pages: tuple[int, int] | None = None
+
+    def place(self, language: str) -> str:
+        """Where the paragraph is in its file: "page 3", "pages 3–4" for a PDF, else its lines."""
+        return place(self.lines, self.pages, language)
 
 
 @dataclass
@@ -72,7 +77,7 @@ class Answer:
         if self.citations:
             parts.append("")
         for citation in self.citations:
-            where = location(citation.lines, citation.pages, self.language)
+            where = citation.place(self.language)
             parts.append(f"[{citation.marker}] {citation.citation} — {citation.source}, {where}")
         return "\n".join(parts)
 

@@ -18,6 +18,7 @@ from rag.evaluate import ANSWERERS, CONFIGS
 from rag.index import RagIndexError, build_index
 from rag.inventory import paragraph_record, select_documents
 from rag.llm import GenerationError
+from rag.messages import place
 from rag.textfix import valid_text
 
 
@@ -43,8 +44,7 @@ def _print_document(document: Document) -> None:
     if info.letter:
         print(f"  {info.letter}")
     for paragraph in document.paragraphs:
-        first, last = paragraph.lines
-        print(f"\n{paragraph.citation}  (lignes {first}–{last})")
+        print(f"\n{paragraph.citation}  ({place(paragraph.lines, paragraph.pages, 'fr')})")
         print(f"  {paragraph.text}")
     print()
 

@@ -11,7 +11,7 @@ from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 # Bump when the way documents are cut or embedded changes: old indexes are then not reused.
-CHUNKING_VERSION = "paragraphs-v5"
+CHUNKING_VERSION = "paragraphs-v6"
 
 
 class Settings(BaseSettings):
@@ -22,11 +22,13 @@ class Settings(BaseSettings):
 
     model_config = SettingsConfigDict(env_prefix="RAG_", extra="forbid")
 
-    corpus_dir: Path = Field(Path("corpus"), description="Folder of the .txt documents to answer from.")
+    corpus_dir: Path = Field(
+        Path("corpus"), description="Folder of the documents to answer from (.txt, .pdf, .docx, .html, .htm)."
+    )
     max_document_bytes: int = Field(
         5_000_000,
         ge=1,
-        description="Larger .txt files are skipped, with a warning naming them and their size. Parse time grows "
+        description="Larger files are skipped, with a warning naming them and their size. Parse time grows "
         "with size: 5 MB take about 5.5 s, 20 MB about 25 s on this project's 2-core machine (bench/parsing.py); "
         "the app re-reads the corpus every 5 minutes, and the corpus's documents are 5-26 KB.",
     )

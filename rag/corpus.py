@@ -12,10 +12,11 @@ from pathlib import Path
 from tqdm.auto import tqdm
 
 from rag.config import Settings
+from rag.formats import READERS, Extracted, UnreadableDocumentError
 from rag.language import detect_language
 from rag.layout import LETTER, OPERATIVE, Layout, layout_for
 from rag.metadata import SIDECAR_SUFFIX, DocumentInfo, apply_sidecar, derive_info
-from rag.paragraphs import split_blocks
+from rag.paragraphs import Block, split_blocks
 from rag.structure import Labelled, label_blocks
 from rag.textfix import repair_ocr, strip_note_calls
 
@@ -28,15 +29,16 @@ _ROMAN_SECTION = re.compile(r"^([IVXLC]+)\.\s")
 _MAX_DOCUMENT_BYTES = Settings.model_fields["max_document_bytes"].default
 # The file types ``load_document`` reads (lowercase suffixes): the corpus folder, ``rag add`` and the
 # app's upload accept these and nothing else.
-SUFFIXES: tuple[str, ...] = (".txt",)
+SUFFIXES: tuple[str, ...] = (".txt", *READERS)
+_WRONG_TYPE = f"not a document type that is read ({', '.join(SUFFIXES)})"
 
 
 class EmptyCorpusError(RuntimeError):
-    """The corpus folder is missing or holds no readable ``.txt`` document: there is nothing to work from."""
+    """The corpus folder is missing or holds no readable document: there is nothing to work from."""
 
     def __init__(self, corpus_dir: Path) -> None:
         super().__init__(
-            f"No readable .txt document in {corpus_dir}: put UTF-8 .txt documents there, "
+            f"No readable document in {corpus_dir}: put UTF-8 .txt, PDF, Word (.docx) or HTML documents there, "
             "or set RAG_CORPUS_DIR to their folder."
         )
 
@@ -59,6 +61,7 @@ class Paragraph:
         notes: numbers of the footnotes this paragraph calls.
         citation: full human-readable citation.
         language: ISO 639-1 language of the text (the document's when the paragraph is too short to tell).
+        pages: first and last page (1-based, inclusive) where the document has pages (a PDF), else None.
     """
 
     id: str
@@ -74,6 +77,7 @@ class Paragraph:
     notes: tuple[str, ...]
     citation: str
     language: str
+    pages: tuple[int, int] | None = None
 
 
 @dataclass(frozen=True)
@@ -179,19 +183,64 @@ def parse_document(source: str, text: str, path: Path | None = None) -> Document
         text: the whole document.
         path: the file, when its metadata sidecar (``NAME.meta.json``) should be applied.
     """
-    blocks = split_blocks(text.splitlines())
+    return build_document(source, split_blocks(text.splitlines()), text, path)
+
+
+def parse_extracted(source: str, extracted: Extracted, path: Path | None = None) -> Document:
+    """The document a format reader (``rag.formats``) extracted: its line stream cut into paragraphs
+    as a text file's lines are, or the paragraphs the format delimits itself, labelled the same way.
+    """
+    if extracted.blocks:
+        blocks = list(extracted.blocks)
+        text = "\n".join(block.raw for block in blocks)
+    else:
+        blocks = split_blocks(list(extracted.lines))
+        text = "\n".join(extracted.lines)
+    return build_document(source, blocks, text, path, extracted.pages, extracted.symbol)
+
+
+def build_document(
+    source: str,
+    blocks: list[Block],
+    text: str,
+    path: Path | None = None,
+    pages: tuple[int | None, ...] = (),
+    symbol: str | None = None,
+) -> Document:
+    """Label and clean a document's blocks and derive its metadata.
+
+    Args:
+        source: the file name, used for ids and citations.
+        blocks: the document's blocks in reading order.
+        text: the whole text, to tell its language.
+        path: the file, when its metadata sidecar (``NAME.meta.json``) should be applied.
+        pages: the page of each source line (1-based line numbers index it from 0) where the format has
+            pages; empty otherwise.
+        symbol: the document's symbol as its running headers give it, when its masthead does not.
+    """
     language = detect_language(text)
     labelled = label_blocks(blocks, language)
     note_numbers = {block.note for block in blocks if block.note is not None}
     cleaned = [clean_text(item, note_numbers, language == "fr") for item in labelled]
     info = derive_info(source, labelled, [text for text, _ in cleaned], language)
+    if symbol and not info.symbol:
+        info = info.model_copy(update={"symbol": symbol})
     if path is not None:
         info = apply_sidecar(info, path)
-    return Document(info=info, paragraphs=tuple(_paragraphs(info, labelled, cleaned, language)))
+    return Document(info=info, paragraphs=tuple(_paragraphs(info, labelled, cleaned, language, pages)))
+
+
+def _page_range(lines: tuple[int, ...], pages: tuple[int | None, ...]) -> tuple[int, int] | None:
+    found = [pages[n - 1] for n in lines if 0 < n <= len(pages) and pages[n - 1] is not None]
+    return (min(found), max(found)) if found else None
 
 
 def _paragraphs(
-    info: DocumentInfo, labelled: list[Labelled], cleaned: list[tuple[str, tuple[str, ...]]], language: str
+    info: DocumentInfo,
+    labelled: list[Labelled],
+    cleaned: list[tuple[str, tuple[str, ...]]],
+    language: str,
+    pages: tuple[int | None, ...] = (),
 ) -> list[Paragraph]:
     paragraphs: list[Paragraph] = []
     seen: set[str] = set()
@@ -223,13 +272,23 @@ def _paragraphs(
                 notes=notes,
                 citation=citation(info, item.section, item.label, unique=labels[item.label] == 1),
                 language=detect_language(text, default=language),
+                pages=_page_range(lines, pages) if pages else None,
             )
         )
     return paragraphs
 
 
 def load_document(path: Path, max_document_bytes: int = _MAX_DOCUMENT_BYTES) -> Document | None:
-    """Read and parse one ``.txt`` document; None (with a warning) when it cannot be read or is too big."""
+    """Read and parse one document (``.txt``, ``.pdf``, ``.docx``, ``.html``/``.htm``).
+
+    Returns:
+        The document; None, with a warning naming the file and saying why, when it is of another
+        type, cannot be read, is too big, is empty or has no text (a scanned PDF).
+    """
+    suffix = path.suffix.lower()
+    if suffix not in SUFFIXES:
+        logger.warning("skipped %s: %s", path.name, _WRONG_TYPE)
+        return None
     try:
         size = path.stat().st_size
         if size > max_document_bytes:
@@ -240,7 +299,16 @@ def load_document(path: Path, max_document_bytes: int = _MAX_DOCUMENT_BYTES) -> 
                 f"{max_document_bytes:,}",
             )
             return None
+        if suffix != ".txt":
+            document = parse_extracted(path.name, READERS[suffix](path), path)
+            if not document.paragraphs:
+                logger.warning("skipped %s: no text in it but page headers and footers", path.name)
+                return None
+            return document
         text = path.read_text(encoding="utf-8-sig")
+    except UnreadableDocumentError as error:
+        logger.warning("skipped %s: %s", path.name, error)
+        return None
     except UnicodeDecodeError:
         logger.warning("skipped %s: not UTF-8 text", path.name)
         return None
@@ -256,9 +324,10 @@ def load_document(path: Path, max_document_bytes: int = _MAX_DOCUMENT_BYTES) -> 
 def load_corpus(
     corpus_dir: Path, max_document_bytes: int = _MAX_DOCUMENT_BYTES, show_progress: bool = False
 ) -> list[Document]:
-    """Load every readable ``.txt`` document of a folder, in file-name order.
+    """Load every readable document of a folder (``.txt``, PDF, Word, HTML), in file-name order.
 
-    Anything else is skipped with a warning naming the file; nothing raises.
+    Anything else is skipped with a warning naming the file, and so is a file whose name without
+    its extension another file already has (``letter.pdf`` after ``letter.docx``); nothing raises.
 
     Args:
         corpus_dir: the folder.
@@ -274,15 +343,18 @@ def load_corpus(
         if not (path.name.startswith(".") or path.name.endswith(SIDECAR_SUFFIX) or path.is_dir())
     ]
     documents = []
+    taken: dict[str, str] = {}  # doc_id -> the file that gave it
     with tqdm(paths, desc="Parsing", unit="file", disable=not show_progress, leave=False) as files:
         for path in files:
             files.set_postfix_str(path.name)
-            if path.suffix.lower() not in SUFFIXES:
-                logger.warning("skipped %s: only %s documents are read", path.name, ", ".join(SUFFIXES))
+            if path.stem in taken:
+                # the same name in two formats: the same document twice, and the same paragraph ids
+                logger.warning("skipped %s: %s has the same name (rename one of them)", path.name, taken[path.stem])
                 continue
             document = load_document(path, max_document_bytes)
             if document is not None:
                 documents.append(document)
+                taken[document.info.doc_id] = path.name
     return documents
 
 
@@ -290,7 +362,7 @@ def require_corpus(settings: Settings, show_progress: bool = False) -> list[Docu
     """The documents of ``settings.corpus_dir``, for work that cannot go on without any.
 
     Raises:
-        EmptyCorpusError: the folder is missing or holds no readable ``.txt`` document.
+        EmptyCorpusError: the folder is missing or holds no readable document.
     """
     documents = load_corpus(settings.corpus_dir, settings.max_document_bytes, show_progress)
     if not documents:

@@ -440,9 +440,9 @@ def citation_for(entry: Entry, marker: int, quote: str) -> Citation:
         source=entry.source,
         lines=entry.lines,
         text=entry.text,
+        pages=entry.pages,
         doc_title=entry.doc_title,
         letter=entry.letter,
         section=entry.section,
         paragraph=entry.paragraph,
-        pages=entry.pages,
     )

@@ -86,7 +86,7 @@ class Entry:
     language: str  # ISO 639-1, of the paragraph's text
     doc_date: str | None = None  # ISO date of the document, when known
     notes: tuple[str, ...] = ()  # para_ids of the footnotes the paragraph calls
-    pages: tuple[int, int] | None = None  # first and last page, for documents that have pages (PDF)
+    pages: tuple[int, int] | None = None  # first and last page, for a document with pages (a PDF)
 
     def metadata(self) -> dict[str, Any]:
         """Flat metadata for Chroma (which takes no None and no tuple)."""
@@ -196,19 +196,10 @@ def entries_for(documents: list[Document], settings: Settings) -> list[Entry]:
                     language=paragraph.language,
                     doc_date=info.date,
                     notes=tuple(note_ids[n] for n in paragraph.notes if n in note_ids),
-                    pages=page_range(paragraph),
+                    pages=paragraph.pages,
                 )
             )
     return entries
-
-
-def page_range(paragraph: Paragraph) -> tuple[int, int] | None:
-    """A paragraph's first and last page, for formats that have pages; None for text files.
-
-    Read defensively: the paragraphs of text files carry no ``pages``.
-    """
-    pages = getattr(paragraph, "pages", None)
-    return (int(pages[0]), int(pages[-1])) if pages else None
 
 
 def chroma_client(settings: Settings, fresh: bool = False):

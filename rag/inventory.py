@@ -33,6 +33,7 @@ def paragraph_record(document: Document, paragraph: Paragraph) -> dict[str, Any]
         "paragraph": paragraph.label,
         "kind": paragraph.kind,
         "lines": list(paragraph.lines),
+        "pages": list(paragraph.pages) if paragraph.pages else None,
         "notes": list(paragraph.notes),
         "citation": paragraph.citation,
         "text": paragraph.text,

@@ -111,13 +111,13 @@ MESSAGES: dict[str, dict[str, str]] = {
         "de": "Zeilen {first}–{last}",
     },
     "page": {
-        "en": "page {first}",
-        "fr": "page {first}",
-        "es": "página {first}",
-        "ru": "страница {first}",
-        "ar": "الصفحة {first}",
-        "zh": "第 {first} 页",
-        "de": "Seite {first}",
+        "en": "page {page}",
+        "fr": "page {page}",
+        "es": "página {page}",
+        "ru": "страница {page}",
+        "ar": "الصفحة {page}",
+        "zh": "第 {page} 页",
+        "de": "Seite {page}",
     },
     "pages": {
         "en": "pages {first}–{last}",
@@ -169,14 +169,6 @@ def message(key: str, language: str) -> str:
     return wording.get(language, wording["en"])
 
 
-def location(lines: tuple[int, int], pages: tuple[int, int] | None, language: str) -> str:
-    """Where a paragraph is in its file: "page 3" or "pages 3–4" where the document has pages, else its lines."""
-    if pages:
-        first, last = pages
-        return message("page" if first == last else "pages", language).format(first=first, last=last)
-    return message("lines", language).format(first=lines[0], last=lines[1])
-
-
 def language_name(code: str, language: str) -> str:
     """The name of language ``code`` in ``language`` ("fr" in English: "French"); the code itself
     for a language without a name here."""
@@ -191,3 +183,14 @@ def quotes_intro(language: str, quoted: list[str]) -> str:
         return message("intro", language)
     names = ", ".join(language_name(code, language) for code in dict.fromkeys(quoted))
     return message("intro_other_language", language).format(languages=names)
+
+
+def place(lines: tuple[int, int], pages: tuple[int, int] | None, language: str) -> str:
+    """Where a paragraph is in its file, in ``language``: "page 3", "pages 3–4" where the file has
+    pages (a PDF), else "lines 12–15"."""
+    if pages:
+        first, last = pages
+        if first == last:
+            return message("page", language).format(page=first)
+        return message("pages", language).format(first=first, last=last)
+    return message("lines", language).format(first=lines[0], last=lines[1])

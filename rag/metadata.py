@@ -55,7 +55,10 @@ class DocumentInfo(BaseModel):
     letter_date: str | None = Field(None, description="ISO date of the covering letter.")
     letter_ref: str | None = Field(None, description="Short name of the covering letter.")
     language: str = Field(description="ISO 639-1 language of the document: its sections and citations are in it.")
-    symbol: str | None = Field(None, description="The document's UN symbol (“A/77/893”), from its masthead.")
+    symbol: str | None = Field(
+        None, description="The document's UN symbol (“A/77/893”), from its masthead or a PDF's running headers."
+    )
+    distribution_date: str | None = Field(None, description="ISO date the masthead gives for the distribution.")
 
 
 class Sidecar(BaseModel):
@@ -189,6 +192,7 @@ def derive_info(source: str, labelled: list[Labelled], texts: list[str], languag
         letter_ref=letter_ref,
         language=language,
         symbol=symbol,
+        distribution_date=masthead_date,
     )
 
 

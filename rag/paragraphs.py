@@ -52,6 +52,7 @@ class Block:
         note: the footnote number when the block is a footnote, else None.
         masthead: the block is the document's masthead.
         lines: the source lines themselves, stripped.
+        heading: the format itself marks the block as a heading (a Word heading style, an HTML ``<h2>``).
     """
 
     line_numbers: tuple[int, ...]
@@ -60,6 +61,7 @@ class Block:
     note: str | None = None
     masthead: bool = False
     lines: tuple[str, ...] = field(default=(), compare=False, repr=False)
+    heading: bool = False
 
 
 @dataclass

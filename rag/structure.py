@@ -120,7 +120,7 @@ class _Labeller:
         if SUMMARY_HEADING.match(text):
             self._enter(text, "body")
             return Labelled(block, text, self.words["heading"], "heading")
-        if is_heading(text) and not text.endswith(_COMMAS):
+        if block.heading or (is_heading(text) and not text.endswith(_COMMAS)):
             return self._heading(block, text)
         return self._unnumbered(block, text)
 

@@ -68,17 +68,31 @@ def repair_ocr(text: str) -> str:
     return _OCR_WORDS.sub(lambda m: "Œuvre" if m.group(1) == "C" else "œuvre", text)
 
 
+# Superscript digits: how a reader of a PDF, Word or HTML file writes a call it saw raised
+# ("siècle¹"), wherever it stands; they never occur in running text otherwise.
+SUPERSCRIPT_DIGITS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
+_FROM_SUPERSCRIPT = str.maketrans(SUPERSCRIPT_DIGITS, "0123456789")
+TO_SUPERSCRIPT = str.maketrans("0123456789", SUPERSCRIPT_DIGITS)
 # A note call: digits glued to a word ("terrorisme2,"); digits after a comma that follows a word
 # ("Corruption,1 which", the English usage) or, at the end of the text, a number ("in 2021,2");
-# stars glued to a word ("lista preliminar*"). A decimal ("1,5 millones") is none of these.
+# stars glued to a word ("lista preliminar*"); superscript digits anywhere. A decimal
+# ("1,5 millones") is none of these.
 _NOTE_CALL = re.compile(
     r"(?P<word>[a-zà-ÿ]{2})(?P<glued>\d{1,2})(?=[\s,;.:)»]|$)"
     r"|(?P<before>[A-Za-zÀ-ÿ)],)(?P<after_word>\d{1,2})(?=\s|$)"
     r"|(?P<number>\d,)(?P<after_number>\d{1,2})$"
     r"|(?P<starred>\w)(?P<stars>\*{1,3})(?=[\s,;.:)»]|$)"
+    # (not a unit's power: "m²", "km³")
+    rf"|(?<!\bm)(?<!\b[kcd]m)(?P<raised>)(?P<superscript>[{SUPERSCRIPT_DIGITS}]{{1,3}})"
 )
 # (what is kept, the call) for each form of call above
-_CALL_GROUPS = (("word", "glued"), ("before", "after_word"), ("number", "after_number"), ("starred", "stars"))
+_CALL_GROUPS = (
+    ("word", "glued"),
+    ("before", "after_word"),
+    ("number", "after_number"),
+    ("starred", "stars"),
+    ("raised", "superscript"),
+)
 
 
 def strip_note_calls(text: str, note_numbers: set[str]) -> tuple[str, list[str]]:
@@ -87,7 +101,8 @@ def strip_note_calls(text: str, note_numbers: set[str]) -> tuple[str, list[str]]
     ``terrorisme2,`` becomes ``terrorisme,`` and ``Corruption,1 which`` becomes
     ``Corruption, which`` when note 1 or 2 exists; numbers that are not glued to
     letters (``1373 (2001)``, ``A/RES/60/288``, ``1,5 millones``) are untouched.
-    Stars glued to a word call the star notes (``preliminar*``).
+    Stars glued to a word call the star notes (``preliminar*``); superscript digits (``siècle¹``,
+    as the PDF, Word and HTML readers write a raised call) call the note of that number.
 
     Args:
         text: paragraph text.
@@ -102,6 +117,7 @@ def strip_note_calls(text: str, note_numbers: set[str]) -> tuple[str, list[str]]
 
     def _drop(match: re.Match[str]) -> str:
         kept, number = next((match.group(keep), match.group(call)) for keep, call in _CALL_GROUPS if match.group(call))
+        number = number.translate(_FROM_SUPERSCRIPT)
         if number not in note_numbers:
             return match.group(0)
         called.append(number)

@@ -14,7 +14,6 @@ import html
 import re
 
 from rag.corpus import Paragraph
-from rag.index import page_range
 from rag.library import DocumentError, Listed
 from rag.metadata import DocumentInfo
 
@@ -238,14 +237,10 @@ def source_card_html(citation: dict, ui: dict) -> str:
 
 
 def paragraph_html(paragraph: Paragraph, quote: str = "", ui: dict | None = None) -> str:
-    """A paragraph of the document view: its label and page (or line range), then its text (the quote highlighted).
-
-    Pages are read defensively: the paragraphs of text files have none.
-    """
+    """A paragraph of the document view: its label and page (or line range), then its text (the quote highlighted)."""
     label = f"{paragraph.section}, {paragraph.label}" if paragraph.section else paragraph.label
-    pages = page_range(paragraph)
-    if pages:
-        first, last = pages
+    if paragraph.pages:
+        first, last = paragraph.pages
         where = (ui or STRINGS["en"])["page_short" if first == last else "pages_short"].format(first=first, last=last)
     else:
         where = "{}–{}".format(*paragraph.lines)

@@ -50,7 +50,10 @@ def test_empty_or_missing_corpus_is_a_plain_message(
         corpus.mkdir()
     monkeypatch.setenv("RAG_CORPUS_DIR", str(corpus))
     assert main([command]) == 1
-    assert f"No readable .txt document in {corpus}: put UTF-8 .txt documents there" in capsys.readouterr().err
+    assert (
+        f"No readable document in {corpus}: put UTF-8 .txt, PDF, Word (.docx) or HTML documents there"
+        in capsys.readouterr().err
+    )
 
 
 def test_a_document_over_the_size_limit_is_skipped_and_the_others_listed(

@@ -352,7 +352,7 @@ def test_cli_add_asks_on_a_terminal(
 
 
 def test_a_page_range_goes_from_the_paragraph_to_the_manifest_and_the_citation(tmp_path: Path) -> None:
-    from dataclasses import dataclass, replace
+    from dataclasses import replace
 
     from rag.answer import Answer
     from rag.corpus import load_document
@@ -361,11 +361,7 @@ def test_a_page_range_goes_from_the_paragraph_to_the_manifest_and_the_citation(t
 
     document = load_document(NORWAY)
 
-    @dataclass(frozen=True)
-    class PdfParagraph(type(document.paragraphs[0])):
-        pages: tuple[int, int] | None = None
-
-    paged = [PdfParagraph(**vars(paragraph), pages=(2, 3)) for paragraph in document.paragraphs]
+    paged = [replace(paragraph, pages=(2, 3)) for paragraph in document.paragraphs]
     entries = entries_for([replace(document, paragraphs=tuple(paged))], Settings())
     assert {entry.pages for entry in entries} == {(2, 3)}
     assert {entry.pages for entry in entries_for([document], Settings())} == {None}  # text files have no pages

@@ -28,7 +28,8 @@ def test_unreadable_files_are_skipped_with_a_warning_naming_them(
 ) -> None:
     (folder / "latin1.txt").write_bytes("Déclaration".encode("latin-1"))
     (folder / "empty.txt").write_text("  \n\n", encoding="utf-8")
-    (folder / "scan.pdf").write_bytes(b"%PDF-1.4")
+    (folder / "broken.pdf").write_bytes(b"%PDF-1.4")
+    (folder / "slides.odp").write_bytes(b"PK\x03\x04")
     (folder / "subfolder").mkdir()
     with caplog.at_level(logging.WARNING):
         documents = load_corpus(folder)
@@ -36,7 +37,8 @@ def test_unreadable_files_are_skipped_with_a_warning_naming_them(
     messages = caplog.text
     assert "latin1.txt: not UTF-8 text" in messages
     assert "empty.txt: the file is empty" in messages
-    assert "scan.pdf: only .txt documents are read" in messages
+    assert "broken.pdf: not a readable PDF" in messages
+    assert "slides.odp: not a document type that is read (.txt, .pdf, .docx, .html, .htm)" in messages
 
 
 def test_missing_folder_is_reported(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
