@@ -45,8 +45,8 @@ STRINGS = {
         "building": "Construction de l’index…",
         "built": "Index prêt : {paragraphs} paragraphes ({embedded} calculés, {removed} retirés).",
         "index_busy": "Une autre construction de l’index est en cours : attendez qu’elle se termine, puis réessayez.",
-        "empty_corpus": "Aucun document lisible dans {corpus} : ajoutez-y des fichiers .txt en UTF-8, "
-                        "puis reconstruisez l’index.",
+        "empty_corpus": "Aucun document lisible dans {corpus} : ajoutez-y des documents (texte UTF-8, PDF, "
+                        "Word ou page web), puis reconstruisez l’index.",
         "passages": "Nombre de paragraphes utilisés",
         "sources": "Sources",
         "lines": "lignes {first}–{last} de {source}",
@@ -118,7 +118,8 @@ STRINGS = {
         "building": "Building the index…",
         "built": "Index ready: {paragraphs} paragraphs ({embedded} embedded, {removed} removed).",
         "index_busy": "Another build of the index is running: wait for it to finish, then try again.",
-        "empty_corpus": "No readable document in {corpus}: add UTF-8 .txt files to it, then rebuild the index.",
+        "empty_corpus": "No readable document in {corpus}: add documents to it (UTF-8 text, PDF, Word or web "
+        "page), then rebuild the index.",
         "passages": "Paragraphs used per answer",
         "sources": "Sources",
         "lines": "lines {first}–{last} of {source}",
