@@ -5,11 +5,14 @@ them and the evidence features computed; a logistic regression (scikit-learn) ov
 whether the question is answerable. Out-of-fold probabilities (5-fold cross-validation) give the
 operating points and the precision/recall table; the model fitted on all of them is what
 ``--write`` stores in rag/data/abstention.json for the index's embedding model (and, over the
-features that do not depend on embeddings, for any other model). ``--test`` sets are measured
-with that final model only: they are not fitted on.
+features that do not depend on embeddings, for any other model), one for questions whose best
+paragraph is in their own language and one for those whose best paragraph is in another
+(``rag.abstention.regime``). ``--test`` sets are measured with those final models only: they
+are not fitted on. Every set is retrieved from the index of the settings (``RAG_INDEX_DIR``): one
+index of all the documents the sets are about.
 
-    .venv/bin/python bench/calibrate_abstention.py eval/questions.jsonl eval/blind/dev.jsonl \\
-        --test eval/blind/holdout.jsonl [--write]
+    RAG_CORPUS_DIR=… RAG_INDEX_DIR=… .venv/bin/python bench/calibrate_abstention.py \\
+        eval/questions.jsonl eval/blind/dev.jsonl eval/un_en_es.jsonl eval/blind2/dev.jsonl [--write]
 """
 
 from __future__ import annotations
@@ -25,7 +28,7 @@ from sklearn.model_selection import StratifiedKFold, cross_val_predict
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
-from rag.abstention import FEATURES, LEXICAL_FEATURES, LEXICAL_MODEL
+from rag.abstention import FEATURES, LEXICAL_FEATURES, LEXICAL_MODEL, OTHER_LANGUAGE, SAME_LANGUAGE, regime
 from rag.assistant import Assistant
 from rag.config import Settings
 from rag.conversation import standalone_question
@@ -125,27 +128,39 @@ def main() -> None:
     print(f"fitted on {len(rows)} questions ({unanswerable} unanswerable), model {index.manifest.embedding_model}\n")
     calibrations = json.loads(CALIBRATIONS.read_text(encoding="utf-8"))
     folds = StratifiedKFold(n_splits=5, shuffle=True, random_state=0)
+    tests = {path: question_features(assistant, [path], settings.k) for path in args.test}
     for key, names in ((index.manifest.embedding_model, FEATURES), (LEXICAL_MODEL, LEXICAL_FEATURES)):
-        matrix = _matrix(rows, names)
-        out_of_fold = cross_val_predict(_model(), matrix, answerable, cv=folds, method="predict_proba")[:, 1]
-        lower, upper = operating_points(out_of_fold, answerable)
-        model = _model().fit(matrix, answerable)
-        calibrations[key] = fitted(model, names, lower, upper)
-        print(f"## {key}: features {', '.join(names)}")
-        print(f"operating points (out of fold): abstain below {lower:.3f}, weak support below {upper:.3f}")
-        coefficients = model.named_steps["logisticregression"].coef_[0]
-        print(
-            "coefficients (standardised): "
-            + ", ".join(f"{n} {c:+.2f}" for n, c in zip(names, coefficients, strict=True))
-        )
-        print("\nout of fold, on the fitting sets:")
-        print("\n".join(table(out_of_fold, answerable)))
-        for path in args.test:
-            test_rows, test_answerable, _ = question_features(assistant, [path], settings.k)
-            probabilities = model.predict_proba(_matrix(test_rows, names))[:, 1]
-            print(f"\n{path} (not fitted on):")
-            print("\n".join(table(probabilities, test_answerable)))
-        print()
+        calibrations[key] = {}
+        for part in (SAME_LANGUAGE, OTHER_LANGUAGE):
+            # a question none of whose paragraphs the dense ranking kept has no similarity: at run time
+            # the calibration without embeddings judges it, so it is not fitted on here
+            chosen = np.array([regime(row) == part and set(names) <= set(row) for row in rows])
+            matrix, labels = (
+                _matrix([r for r, keep in zip(rows, chosen, strict=True) if keep], names),
+                answerable[chosen],
+            )
+            out_of_fold = cross_val_predict(_model(), matrix, labels, cv=folds, method="predict_proba")[:, 1]
+            lower, upper = operating_points(out_of_fold, labels)
+            model = _model().fit(matrix, labels)
+            calibrations[key][part] = fitted(model, names, lower, upper)
+            print(f"## {key}, {part} ({len(labels)} questions, {int(np.sum(~labels))} unanswerable)")
+            print(f"features {', '.join(names)}")
+            print(f"operating points (out of fold): abstain below {lower:.3f}, weak support below {upper:.3f}")
+            coefficients = model.named_steps["logisticregression"].coef_[0]
+            print(
+                "coefficients (standardised): "
+                + ", ".join(f"{n} {c:+.2f}" for n, c in zip(names, coefficients, strict=True))
+            )
+            print("\nout of fold, on the fitting sets:")
+            print("\n".join(table(out_of_fold, labels)))
+            for path, (test_rows, test_answerable, _) in tests.items():
+                kept = [i for i, row in enumerate(test_rows) if regime(row) == part and set(names) <= set(row)]
+                if not kept:
+                    continue
+                probabilities = model.predict_proba(_matrix([test_rows[i] for i in kept], names))[:, 1]
+                print(f"\n{path} (not fitted on):")
+                print("\n".join(table(probabilities, test_answerable[kept])))
+            print()
     if args.write:
         CALIBRATIONS.write_text(json.dumps(calibrations, indent=1) + "\n", encoding="utf-8")
         print(f"written to {CALIBRATIONS}")

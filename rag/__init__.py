@@ -1,4 +1,4 @@
-"""Cited question answering over French-language UN and OSCE documents."""
+"""Cited question answering over UN and OSCE documents, in the UN's languages and others."""
 
 from rag.answer import Answer, Citation
 from rag.assistant import Assistant

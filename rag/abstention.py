@@ -11,7 +11,11 @@ overlap means little and the embedding is the only bridge).
 A logistic regression over these features, fitted with cross-validation on labelled questions
 by ``bench/calibrate_abstention.py``, gives the probability that the question is answerable;
 its coefficients and two operating points are kept per embedding model in
-``rag/data/abstention.json``. Below the lower point the assistant abstains; between the two it
+``rag/data/abstention.json``, twice: for a question whose best paragraph lexical search can read
+it in (its own language, or one a glossary bridges), and for one whose best paragraph is in
+another language (the same evidence weighs differently there: lexical overlap is small even when
+the paragraph answers, and the embedding carries the match).
+Below the lower point the assistant abstains; between the two it
 shows the quotes in a visible "weak support" state; above the upper it answers. An embedding
 model without a calibration (a user's own) is judged on the features that do not depend on it.
 """
@@ -25,6 +29,7 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
+from rag.lexical import bridged
 from rag.retrieve import Hit
 from rag.textfix import fold
 
@@ -73,12 +78,38 @@ def _calibrations() -> dict[str, dict]:
     return json.loads(resources.files("rag").joinpath("data/abstention.json").read_text(encoding="utf-8"))
 
 
-def calibration_for(embedding_model: str) -> Calibration:
-    """The calibration fitted for an embedding model; for another model, the one over the features
+# The two evidence regimes a calibration is fitted for: the best paragraph in the question's language, or not.
+SAME_LANGUAGE, OTHER_LANGUAGE = "same_language", "other_language"
+
+
+@dataclass(frozen=True)
+class Calibrations:
+    """The decisions fitted for one embedding model, by regime (``SAME_LANGUAGE``, ``OTHER_LANGUAGE``)."""
+
+    same_language: Calibration
+    other_language: Calibration
+
+    def for_features(self, features: dict[str, float]) -> Calibration:
+        """The decision for the regime these features are in."""
+        return getattr(self, regime(features))
+
+
+def _calibration(fitted: dict) -> Calibration:
+    return Calibration(**{key: tuple(v) if isinstance(v, list) else v for key, v in fitted.items()})
+
+
+def calibration_for(embedding_model: str) -> Calibrations:
+    """The calibrations fitted for an embedding model; for another model, those over the features
     that do not depend on embeddings."""
     data = _calibrations()
     fitted = data.get(embedding_model) or data[LEXICAL_MODEL]
-    return Calibration(**{key: tuple(v) if isinstance(v, list) else v for key, v in fitted.items()})
+    return Calibrations(_calibration(fitted[SAME_LANGUAGE]), _calibration(fitted[OTHER_LANGUAGE]))
+
+
+def regime(features: dict[str, float]) -> str:
+    """``OTHER_LANGUAGE`` when the best paragraph is in a language the question cannot be read in
+    lexically (``lexical.bridged``), else ``SAME_LANGUAGE``."""
+    return OTHER_LANGUAGE if features["best_other_language"] else SAME_LANGUAGE
 
 
 def _found_share(asked: list[str], text: str) -> float:
@@ -105,6 +136,9 @@ def evidence_features(question: str, language: str, hits: list[Hit], support: fl
         "numbers_found": _found_share(numbers, texts),
         "names_found": _found_share(names, texts),
         "other_language": float(bool(hits) and all(hit.entry.language != language for hit in hits)),
+        # not a feature of the regression: which of the two calibrations judges the question (the best
+        # paragraph in a language lexical search cannot read the question in)
+        "best_other_language": float(bool(hits) and not bridged(language, hits[0].entry.language)),
     }
     similarities = [hit.similarity for hit in hits if hit.similarity is not None]
     if similarities:  # the dense ranking ran (not at a zero weight)
@@ -128,11 +162,12 @@ class Decision:
     features: dict[str, float]
 
 
-def decide(calibration: Calibration, features: dict[str, float]) -> Decision:
-    """Answer, answer with weak support, or abstain, by the calibrated probability; without the
-    embedding features (no dense ranking), by the calibration that does without them."""
+def decide(calibrations: Calibrations, features: dict[str, float]) -> Decision:
+    """Answer, answer with weak support, or abstain, by the calibrated probability of the features'
+    regime; without the embedding features (no dense ranking), by the calibration that does without them."""
+    calibration = calibrations.for_features(features)
     if not set(calibration.features) <= set(features):
-        calibration = calibration_for(LEXICAL_MODEL)
+        calibration = calibration_for(LEXICAL_MODEL).for_features(features)
     probability = calibration.probability(features)
     if probability < calibration.abstain_below:
         verdict = "abstain"

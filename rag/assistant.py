@@ -7,7 +7,7 @@ import threading
 from collections.abc import Iterator
 from functools import cached_property
 
-from rag.abstention import Calibration, calibration_for
+from rag.abstention import Calibrations, calibration_for
 from rag.answer import Answer
 from rag.config import Settings
 from rag.conversation import needs_context, standalone_question
@@ -51,7 +51,7 @@ class Assistant:
             return self._index
 
     @property
-    def calibration(self) -> Calibration:
+    def calibration(self) -> Calibrations:
         """The abstention decision fitted for the index's embedding model (``rag.abstention``)."""
         return calibration_for(self.index.manifest.embedding_model)
 
@@ -118,7 +118,7 @@ class Assistant:
         """Answer a question, taking earlier turns of the conversation into account.
 
         Args:
-            question: the user's question, French or English.
+            question: the user's question, in any language (answered in it, quoting the documents in theirs).
             history: earlier turns, ``{"role": "user" | "assistant", "content": ...}``.
             docs: answer only from documents whose file name or title contains one of these.
             k: number of paragraphs to use (default: settings.k).

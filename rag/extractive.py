@@ -2,10 +2,12 @@
 
 It needs no language model. Each retrieved paragraph is cut into sentences (and
 the clauses UN texts separate with semicolons); a sentence scores by how much of
-the question's informative vocabulary (idf-weighted French stems) it contains,
-the words of its citation and of a label heading its paragraph counting a quarter.
-The best sentences, up to three and from more than one paragraph when the answer
-is spread over several, are quoted, each with its marker.
+the question's informative vocabulary (idf-weighted stems, in the paragraph's
+language) it contains, the words of its citation and of a label heading its
+paragraph counting a quarter. The best sentences, up to three and from more than
+one paragraph when the answer is spread over several, are quoted, each with its
+marker. A question in another language than the paragraphs may share no word with
+them: the best paragraph (found by the embedding) is then quoted from its start.
 
 It abstains when the evidence does not support an answer (``rag.abstention``: a
 calibrated decision over the support the paragraphs give, their similarity to the
@@ -24,12 +26,12 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Protocol
 
-from rag.abstention import Calibration, decide, evidence_features
+from rag.abstention import Calibrations, decide, evidence_features
 from rag.answer import Answer, Citation
 from rag.constraints import answers_the_type, asks_countries, countries_named, requirement, unaddressed, unmentioned
 from rag.focus import is_yes_no
 from rag.index import Entry
-from rag.lexical import read_as, tokenize, tokenize_each
+from rag.lexical import bridged, read_as, tokenize, tokenize_each
 from rag.messages import message, quotes_intro
 from rag.retrieve import Hit
 from rag.sentences import clauses
@@ -202,7 +204,7 @@ def extractive_answer(
     language: str,
     hits: list[Hit],
     vocabulary: Vocabulary,
-    calibration: Calibration,
+    calibration: Calibrations,
     last_turn: str | None = None,
     related: Related | None = None,
     question_rules: bool = True,
@@ -250,8 +252,7 @@ def _answer(
 ) -> Answer:
     """The quotes that answer a question the evidence supports, or an abstention by the question rules."""
     if hits and hits[0].cited:  # "que dit le paragraphe 16 ?": quote the paragraph designated
-        quotes = sentences(hits[0].entry.text, hits[0].entry.language)[:_MAX_QUOTES]
-        return _quote([(0, part) for part in quotes], hits, language, question)
+        return _quote_best(hits, language, question)
     texts = [f"{hit.entry.text} {hit.entry.citation} {hit.entry.doc_title} {hit.entry.doc_date or ''}" for hit in hits]
     rules = question_rules and has_question_rules(language, hits)
     meets: Callable[[str], bool] = lambda text: True  # noqa: E731
@@ -278,6 +279,10 @@ def _answer(
     candidates = [
         c for c in candidates if c.score >= _RELATIVE * best and (not rules or answers_the_type(asked, c.sentence))
     ]
+    if not candidates and hits and not bridged(language, hits[0].entry.language):
+        # a question in another language shares no word with the paragraphs: the embedding found the
+        # best one, which is quoted from its start (whether to answer is the calibrated decision's)
+        return _quote_best(hits, language, question)
     if not candidates:
         return _abstain(question, language)
     chosen = [candidates[0]]
@@ -402,6 +407,12 @@ def _abstain(question: str, language: str, missing: str | None = None, reason: s
     if missing:
         text += " " + message(reason, language).format(missing)
     return Answer(text=text, abstained=True, language=language, standalone_question=question)
+
+
+def _quote_best(hits: list[Hit], language: str, question: str) -> Answer:
+    """The answer quoting the best paragraph from its start (up to three sentences)."""
+    quotes = sentences(hits[0].entry.text, hits[0].entry.language)[:_MAX_QUOTES]
+    return _quote([(0, part) for part in quotes], hits, language, question)
 
 
 def _quote(chosen: list[tuple[int, str]], hits: list[Hit], language: str, question: str) -> Answer:

@@ -64,14 +64,24 @@ def tokenize_each(texts: Iterable[str], languages: Iterable[str]) -> list[list[s
     return tokens
 
 
+# The language pairs a glossary bridges: a question in the first is read in the second's words.
+_GLOSSARIES = {("en", "fr"): to_french_terms}
+
+
+def bridged(language: str, target: str) -> bool:
+    """Whether lexical search can read a question in ``language`` with the words of paragraphs in
+    ``target``: the same language, or a pair a glossary bridges."""
+    return target == language or (language, target) in _GLOSSARIES
+
+
 def read_as(question: str, language: str, target: str) -> str:
     """A question in ``language`` as lexical search reads it in paragraphs in ``target``: itself in
-    its own language; in another, without its own function words (a Spanish "el" is no French word),
-    and an English question for French paragraphs in the French words of the glossary."""
+    its own language; through the glossary where one bridges the pair (an English question for
+    French paragraphs); otherwise without its own function words (a Spanish "el" is no French word)."""
     if target == language:
         return question
-    if (language, target) == ("en", "fr"):
-        return to_french_terms(question)
+    if (language, target) in _GLOSSARIES:
+        return _GLOSSARIES[language, target](question)
     own = stopwords(language)
     return " ".join(word for word in re.findall(r"[\w'’-]+", question) if word.lower() not in own)
 
