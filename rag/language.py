@@ -50,8 +50,10 @@ def _identifier():
 
 @lru_cache(maxsize=8192)
 def identify(text: str) -> tuple[str, float]:
-    """The likeliest language of a text (ISO 639-1, among ``LANGUAGES``) and its probability (py3langid)."""
-    language, probability = _identifier().classify(text[:_SAMPLE])
+    """The likeliest language of a text (ISO 639-1, among ``LANGUAGES``) and its probability (py3langid).
+
+    Runs of white space count as one space: how a file wraps its lines does not change the answer."""
+    language, probability = _identifier().classify(" ".join(text[: 2 * _SAMPLE].split())[:_SAMPLE])
     return language, float(probability)
 
 

@@ -107,13 +107,17 @@ def test_refused_uploads_each_say_why_and_nothing_is_added(app: AppTest, corpus_
         app,
         ("vide.txt", b""),
         ("scan.pdf", b"%PDF-1.4 binary"),
+        ("diapos.pptx", b"PK\x03\x04"),
         ("photo.txt", b"\x89PNG\r\n\x1a\n\x00\x00"),
         (".cache.txt", b"hidden"),
         ("gros.txt", b"x" * 5_000_001),
     )
     assert plain(app.sidebar.warning) == [
         "vide.txt est vide : il n’y a rien à ajouter.",
-        "scan.pdf : ce type de fichier (.pdf) ne peut pas être ajouté ; formats acceptés : .txt.",
+        "scan.pdf ne peut pas être ajouté : not a readable PDF (PdfminerException: No /Root object! - Is this "
+        "really a PDF?).",
+        "diapos.pptx : ce type de fichier (.pptx) ne peut pas être ajouté ; formats acceptés : .txt, .pdf, .docx, "
+        ".html, .htm.",
         "photo.txt n’est pas un fichier texte (il contient des données binaires).",
         "« .cache.txt » n’est pas accepté comme nom de fichier : donnez un nom simple, sans dossier, qui ne "
         "commence pas par un point.",

@@ -176,8 +176,9 @@ def test_names_are_made_safe(name: str, safe: str) -> None:
 @pytest.mark.parametrize(
     ("name", "data", "reason", "message"),
     [
-        ("letter.pdf", b"%PDF-1.7 ...", "unsupported", r"letter\.pdf: this type of file \(\.pdf\) cannot be added; "
-                                                       r"accepted: \.txt"),
+            ("slides.pptx", b"PK\x03\x04", "unsupported", r"slides\.pptx: this type of file \(\.pptx\) cannot be "
+                                                         r"added; accepted: \.txt, \.pdf, \.docx, \.html, \.htm"),
+            ("scan.pdf", b"%PDF-1.7 ...", "unreadable", r"scan\.pdf cannot be added: not a readable PDF"),
         ("notes", b"text", "unsupported", r"\(no extension\)"),
         ("x.meta.json", b"{}", "unsupported", r"cannot be added"),
         ("empty.txt", b"", "empty", r"empty\.txt is empty"),
