@@ -193,19 +193,32 @@ def test_a_streamed_generated_answer_never_shows_an_unverified_claim(
         assert not any(invented in text for text in seen), invented
 
 
-DROP_FILE = """(dropzone, [name, text]) => {
+DROP_FILE = """(dropzone, [name, type, base64]) => {
+    const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
     const transfer = new DataTransfer();
-    transfer.items.add(new File([text], name, {type: "text/plain"}));
+    transfer.items.add(new File([bytes], name, {type: type}));
     for (const type of ["dragenter", "dragover", "drop"]) {
         dropzone.dispatchEvent(new DragEvent(type, {dataTransfer: transfer, bubbles: true, cancelable: true}));
     }
 }"""
 
 
-def test_drop_a_letter_see_it_listed_ask_and_download_it_in_chromium(corpus_copy: Path, serve) -> None:
+def test_drop_a_pdf_letter_see_it_listed_ask_and_download_it_in_chromium(
+    corpus_copy: Path, serve, tmp_path: Path
+) -> None:
+    import base64
+    import re
+
     from playwright.sync_api import expect
 
-    letter = DATA / "un_en_es" / "2023-05-10_letter_norway_oslo_workshop_declaration.txt"
+    from un_layout import write_pdf
+
+    # The Norway letter as the Official Document System prints it: running header with the symbol,
+    # footer with the page and the job number, paragraphs running on across pages.
+    text = (DATA / "un_en_es" / "2023-05-10_letter_norway_oslo_workshop_declaration.txt").read_text(encoding="utf-8")
+    letter = tmp_path / "2023-05-10_letter_norway_oslo_workshop_declaration.pdf"
+    pages = write_pdf(text, letter, symbol="A/77/893", job="23-08811", language_letter="E")
+    assert pages > 1
     url = serve()
     artifacts = Path(os.environ.get("TEST_ARTIFACTS_DIR", REPO / "test-artifacts"))
     artifacts.mkdir(parents=True, exist_ok=True)
@@ -216,7 +229,8 @@ def test_drop_a_letter_see_it_listed_ask_and_download_it_in_chromium(corpus_copy
         dropzone = sidebar.get_by_test_id("stFileUploaderDropzone")
         expect(dropzone).to_be_visible(timeout=90_000)
         # Dragged onto the drop zone as a file from the desktop is: a DataTransfer with the file in it.
-        dropzone.evaluate(DROP_FILE, [letter.name, letter.read_text(encoding="utf-8")])
+        encoded = base64.b64encode(letter.read_bytes()).decode("ascii")
+        dropzone.evaluate(DROP_FILE, [letter.name, "application/pdf", encoded])
         expect(sidebar).to_contain_text(f"{letter.name} ajouté : 29 paragraphes", timeout=120_000)
         expect(sidebar).to_contain_text("lettre et annexe · 2023-04-26 · A/77/893 · 29 paragraphes")
         assert (corpus_copy / letter.name).read_bytes() == letter.read_bytes()
@@ -227,6 +241,8 @@ def test_drop_a_letter_see_it_listed_ask_and_download_it_in_chromium(corpus_copy
         )
         expect(card).to_be_visible(timeout=120_000)
         expect(answer).to_contain_text("37 per cent")
+        card.locator("summary").click()
+        expect(card).to_contain_text(re.compile(rf"pages? \d+(?:–\d+)? of {letter.name}"))  # its page in the PDF
         with page.expect_download() as download:
             answer.get_by_role("button", name="Download the original").first.click()
         assert download.value.suggested_filename == letter.name
