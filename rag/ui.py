@@ -15,6 +15,7 @@ import re
 
 from rag.corpus import Paragraph
 from rag.library import DocumentError, Listed
+from rag.messages import place
 from rag.metadata import DocumentInfo
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~:$=^&])")
@@ -49,7 +50,8 @@ STRINGS = {
                         "Word ou page web), puis reconstruisez l’index.",
         "passages": "Nombre de paragraphes utilisés",
         "sources": "Sources",
-        "lines": "lignes {first}–{last} de {source}",
+        "language": "fr",
+        "in_file": "{place} de {source}",
         "letter": "Lettre d’envoi",
         "section": "Section",
         "paragraph": "Paragraphe",
@@ -78,8 +80,6 @@ STRINGS = {
         "paragraph_count": "{count} paragraphes",
         "not_indexed": "pas encore dans l’index",
         "download": "Télécharger l’original",
-        "page": "page {first} de {source}",
-        "pages": "pages {first}–{last} de {source}",
         "page_short": "p. {first}",
         "pages_short": "p. {first}–{last}",
         "refused": {
@@ -122,7 +122,8 @@ STRINGS = {
         "page), then rebuild the index.",
         "passages": "Paragraphs used per answer",
         "sources": "Sources",
-        "lines": "lines {first}–{last} of {source}",
+        "language": "en",
+        "in_file": "{place} of {source}",
         "letter": "Covering letter",
         "section": "Section",
         "paragraph": "Paragraph",
@@ -151,8 +152,6 @@ STRINGS = {
         "paragraph_count": "{count} paragraphs",
         "not_indexed": "not in the index yet",
         "download": "Download the original",
-        "page": "page {first} of {source}",
-        "pages": "pages {first}–{last} of {source}",
         "page_short": "p. {first}",
         "pages_short": "pp. {first}–{last}",
         "refused": {
@@ -219,10 +218,7 @@ def document_metadata_html(info: DocumentInfo, ui: dict) -> str:
 
 def location(lines: tuple[int, int], pages, source: str, ui: dict) -> str:
     """Where a paragraph is: its page (or pages) where the document has pages, else its lines, and the file."""
-    if pages:
-        first, last = pages
-        return ui["page" if first == last else "pages"].format(first=first, last=last, source=source)
-    return ui["lines"].format(first=lines[0], last=lines[1], source=source)
+    return ui["in_file"].format(place=place(lines, pages, ui["language"]), source=source)
 
 
 def source_card_html(citation: dict, ui: dict) -> str:
