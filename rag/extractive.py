@@ -419,9 +419,13 @@ def _quote(chosen: list[tuple[int, str]], hits: list[Hit], language: str, questi
     """The answer quoting ``(hit rank, sentence)`` pairs, each with its marker."""
     citations: list[Citation] = []
     lines = [quotes_intro(language, [hits[rank].entry.language for rank, _ in chosen]), ""]
+    quoted: list[tuple[str, str]] = []  # (paragraph, quote) already given
     for rank, sentence in chosen:
         entry = hits[rank].entry
+        if any(para_id == entry.para_id and sentence in quote for para_id, quote in quoted):
+            continue  # a short sentence before it was quoted with it (``_at_least_a_clause``)
         sentence = _at_least_a_clause(sentence, entry.text, entry.language)
+        quoted.append((entry.para_id, sentence))
         marker = next((c.marker for c in citations if c.para_id == entry.para_id), len(citations) + 1)
         if marker > len(citations):
             citations.append(citation_for(entry, marker, sentence))
