@@ -24,9 +24,10 @@ from figures import Figure, machine, number, save
 
 from rag.config import Settings
 from rag.corpus import load_corpus
-from rag.embeddings import BACKENDS, ModelUnavailableError, check_backend, load_embeddings
+from rag.embeddings import load_embeddings
 from rag.evaluate import evaluate_retrieval
 from rag.index import build_index, entries_for
+from rag.models import BACKENDS, ModelUnavailableError, check_backend
 from rag.questions import load_questions
 
 REPO = Path(__file__).resolve().parent.parent

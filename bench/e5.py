@@ -29,8 +29,9 @@ from figures import Figure, machine, number, save
 
 from rag.config import Settings
 from rag.corpus import load_corpus
-from rag.embeddings import BACKENDS, load_embeddings, resolve_model_path
+from rag.embeddings import load_embeddings
 from rag.index import entries_for
+from rag.models import BACKENDS, resolve_model_path
 from rag.questions import load_questions
 
 REPO = Path(__file__).resolve().parent.parent

@@ -103,6 +103,8 @@ class Assistant:
 
     @cached_property
     def generator(self):
+        if self._chat_model is None and self.settings.llm_provider == "none":
+            return None  # extractive answers: LangChain's chat models are not even imported
         from rag.llm import Generator, chat_model_from_settings
 
         model = self._chat_model if self._chat_model is not None else chat_model_from_settings(self.settings)

@@ -7,22 +7,33 @@ import json
 import logging
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
 from tqdm.contrib.logging import logging_redirect_tqdm
 
 from rag.config import Settings
-from rag.corpus import Document, EmptyCorpusError, require_corpus
-from rag.embeddings import ModelUnavailableError
 from rag.evaluate import ANSWERERS, CONFIGS
-from rag.index import RagIndexError, build_index
-from rag.inventory import paragraph_record, select_documents
-from rag.llm import GenerationError
 from rag.messages import place
 from rag.textfix import valid_text
 
+if TYPE_CHECKING:
+    from rag.corpus import Document
+
+# The errors a command reports as a message rather than a traceback, by the module that defines them
+# (imported by the commands that need them: `rag ask` does not load the corpus readers or the chat models).
+_USER_ERRORS = {
+    "rag.corpus": "EmptyCorpusError",
+    "rag.index": "RagIndexError",
+    "rag.models": "ModelUnavailableError",
+    "rag.llm": "GenerationError",
+}
+
 
 def _paragraphs(args: argparse.Namespace, settings: Settings) -> int:
+    from rag.corpus import require_corpus
+    from rag.inventory import paragraph_record, select_documents
+
     documents = require_corpus(settings, show_progress=True)
     selected = select_documents(documents, args.doc)
     if not selected:
@@ -50,6 +61,8 @@ def _print_document(document: Document) -> None:
 
 
 def _index(args: argparse.Namespace, settings: Settings) -> int:
+    from rag.index import build_index
+
     report = build_index(settings, show_progress=True, on_stage=lambda message: print(message, flush=True))
     print(
         f"Index {settings.index_name()} ready in {settings.index_dir}: {report.paragraphs} paragraphs "
@@ -144,7 +157,7 @@ def _documents(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _retrieve(args: argparse.Namespace, settings: Settings) -> int:
-    from rag.retrieve import load_retriever, to_document
+    from rag.retriever import load_retriever, to_document
 
     retriever = load_retriever(k=args.k, settings=settings, mode=args.mode, docs=args.doc)
     hits = retriever.index.search(valid_text(args.question), retriever.k, args.mode, args.doc, None)
@@ -398,9 +411,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         with logging_redirect_tqdm():  # warnings print above the progress bars, not through them
             return args.handler(args, settings)
-    except (EmptyCorpusError, RagIndexError, ModelUnavailableError, GenerationError) as error:
+    except Exception as error:
+        if not isinstance(error, _user_errors()):
+            raise
         print(error, file=sys.stderr)
         return 1
+
+
+def _user_errors() -> tuple[type[Exception], ...]:
+    """The classes of ``_USER_ERRORS`` this process has loaded (a module not loaded raised none of its errors)."""
+    return tuple(getattr(sys.modules[module], name) for module, name in _USER_ERRORS.items() if module in sys.modules)
 
 
 if __name__ == "__main__":

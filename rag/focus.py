@@ -25,8 +25,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 
-from bm25s.stopwords import STOPWORDS_EN_PLUS, STOPWORDS_FRENCH
-
+from rag.bm25s_import import bm25s
 from rag.language import french_equivalents, glossary_terms
 from rag.lexical import tokenize
 from rag.textfix import fold
@@ -86,10 +85,10 @@ _ENGLISH = re.compile(
 # A verb with its subject pronoun after a hyphen ("fait-il", "entend-elle") ends a French phrase.
 _INVERTED_VERB = re.compile(r"-(?:t-)?(?:il|elle|ils|elles|on)$", re.IGNORECASE)
 _ENDS = {
-    "fr": frozenset(STOPWORDS_FRENCH)
+    "fr": frozenset(bm25s.stopwords.STOPWORDS_FRENCH)
     | {"a", "doit", "doivent", "peut", "peuvent", "fait", "font", "faut", "selon", "dont", "entre", "après", "avant"}
     | {"contre", "vers", "l'", "d'", "s'", "qu'", "n'"},
-    "en": frozenset(STOPWORDS_EN_PLUS)
+    "en": frozenset(bm25s.stopwords.STOPWORDS_EN_PLUS)
     | {"did", "does", "do", "must", "might", "may", "can", "could", "would", "within"},
 }
 _MAX_WORDS = 3

@@ -305,6 +305,7 @@ def build_locked(
     to_embed = missing(store, entries)
     on_stage(f"{len(entries)} paragraphs in {len(documents)} documents; {len(to_embed)} to embed")
     embed(settings, store, to_embed, show_progress, on_progress)
+    prepare_query_encoder(settings, on_stage)
     on_stage("Building the BM25 index")
     removed = commit(settings, store, entries, started)
     seconds = (datetime.now(UTC) - started).total_seconds()
@@ -353,6 +354,21 @@ def embed(
             done += len(batch)
             if on_progress is not None:
                 on_progress(done, len(entries))
+
+
+def prepare_query_encoder(settings: Settings, on_stage: Callable[[str], None] = lambda message: None) -> None:
+    """Export the encoder questions are embedded with (``rag.query_encoder``), once per model and machine.
+
+    A model it cannot export leaves questions to the full stack, with a warning; the index is not affected.
+    """
+    if settings.query_encoder != "light":
+        return
+    from rag.query_encoder import prepare
+
+    try:
+        prepare(settings.embedding_model, settings.embedding_backend, settings.embedding_export_dir, on_stage)
+    except Exception as error:  # an export failure must not fail the build: questions use the full stack
+        logger.warning("questions will be embedded with the full stack: the light encoder's export failed: %s", error)
 
 
 def commit(settings: Settings, store, entries: list[Entry], started: datetime) -> int:

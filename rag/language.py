@@ -9,8 +9,8 @@ from importlib import resources
 
 import Stemmer
 import stopwordsiso
-from bm25s.stopwords import STOPWORDS_EN_PLUS, STOPWORDS_FRENCH
 
+from rag.bm25s_import import bm25s
 from rag.textfix import fold
 
 _ENGLISH = set(
@@ -128,7 +128,8 @@ def french_equivalents() -> list[frozenset[str]]:
     documents may use for the same thing."""
     entries = _glossary_entries()
     groups = (set(re.findall(r"[\w’'-]+", french.lower())) for english, french in entries if " " not in english)
-    return [frozenset(words) for words in groups if len(words) > 1 and words.isdisjoint(STOPWORDS_FRENCH)]
+    french_stopwords = bm25s.stopwords.STOPWORDS_FRENCH
+    return [frozenset(words) for words in groups if len(words) > 1 and words.isdisjoint(french_stopwords)]
 
 
 @cache
@@ -175,7 +176,7 @@ def glossary_terms(question: str) -> tuple[list[str], list[str]]:
             text = pattern.sub(" ", text)
     rest = []
     for word in re.findall(r"[\w'/-]+", text):
-        if word in _ENGLISH or word in _ENGLISH_QUESTION_WORDS or word in STOPWORDS_EN_PLUS:
+        if word in _ENGLISH or word in _ENGLISH_QUESTION_WORDS or word in bm25s.stopwords.STOPWORDS_EN_PLUS:
             continue
         french = next((_words()[form] for form in _number_forms(word) if form in _words()), None)
         if french:  # the glossary has the word in the other number ("representative" / "representatives")

@@ -7,11 +7,10 @@ from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
 
-import bm25s
-import bm25s.stopwords
 import numpy as np
 import stopwordsiso
 
+from rag.bm25s_import import bm25s
 from rag.language import stems, to_french_terms
 
 # NLTK's lists as bm25s ships them, where it has one; stopwords-iso's for the other languages.
@@ -109,8 +108,8 @@ class LexicalIndex:
 
     @classmethod
     def load(cls, folder: Path, size: int) -> LexicalIndex:
-        """Read an index written by ``save``."""
-        return cls(bm25s.BM25.load(str(folder), show_progress=False), size)
+        """Read an index written by ``save``, its score arrays memory-mapped (read as searches need them)."""
+        return cls(bm25s.BM25.load(str(folder), mmap=True, show_progress=False), size)
 
     def search(self, queries: dict[str, str], k: int, allowed: np.ndarray | None = None) -> list[tuple[int, float]]:
         """The ``k`` best passages for a query as ``(position, BM25 score)``, best first.

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from rag.index import Entry
     from rag.retrieve import Hit
 
-# The metadata of a retriever's Document, in this order (``rag.retrieve.to_document``).
+# The metadata of a retriever's Document, in this order (``rag.retriever.to_document``).
 DOCUMENT_METADATA = (
     "source",
     "doc_title",

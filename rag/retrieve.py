@@ -1,4 +1,4 @@
-"""Hybrid paragraph retrieval (dense + BM25 in each paragraph's language) as a LangChain retriever."""
+"""Hybrid paragraph retrieval: dense (Chroma) and BM25 in each paragraph's language, fused by rank."""
 
 from __future__ import annotations
 
@@ -6,20 +6,14 @@ import logging
 from collections import Counter
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any, Literal
+from typing import Literal
 
 import numpy as np
-from langchain_core.callbacks import AsyncCallbackManagerForRetrieverRun, CallbackManagerForRetrieverRun
-from langchain_core.documents import Document as LCDocument
-from langchain_core.retrievers import BaseRetriever
-from langchain_core.runnables.config import run_in_executor
-from pydantic import ConfigDict, Field
 
 from rag.config import Settings
 from rag.index import Entry, Manifest, chroma_client, collection, read_manifest
 from rag.language import detect_language
 from rag.lexical import LexicalIndex, read_as
-from rag.records import ParagraphRecord
 from rag.references import DocumentNames, matches, parse_reference
 from rag.textfix import valid_text
 
@@ -88,10 +82,22 @@ class ParagraphIndex:
 
     @cached_property
     def embeddings(self):
+        """What embeds questions: the light encoder (``rag.query_encoder``) where it can, else sentence-transformers."""
+        settings = self.settings
+        model, backend, export_dir = (
+            self.manifest.embedding_model,
+            settings.embedding_backend,
+            settings.embedding_export_dir,
+        )
+        if settings.query_encoder == "light":
+            from rag.query_encoder import load_query_encoder
+
+            encoder = load_query_encoder(model, backend, export_dir)
+            if encoder is not None:
+                return encoder
         from rag.embeddings import load_embeddings
 
-        settings = self.settings
-        return load_embeddings(self.manifest.embedding_model, settings.embedding_backend, settings.embedding_export_dir)
+        return load_embeddings(model, backend, export_dir)
 
     def allowed(self, docs: list[str] | None, sections: list[str] | None) -> list[int] | None:
         """Positions of the entries that pass the filters; None when nothing is filtered."""
@@ -229,63 +235,3 @@ def _passes(entry: Entry, docs: list[str] | None, sections: list[str] | None) ->
     if sections:
         return any(wanted.casefold() in entry.section.casefold() for wanted in sections)
     return True
-
-
-def to_document(hit: Hit) -> LCDocument:
-    """A LangChain document: the paragraph's text, with what is needed to cite it (``rag.records``)."""
-    return ParagraphRecord.of_hit(hit).to_document()
-
-
-class ParagraphRetriever(BaseRetriever):
-    """LangChain retriever over the paragraph index.
-
-    ``metadata["score"]`` is the fused reciprocal-rank score (higher is better);
-    ``invoke(query, k=3)`` (or ``ainvoke``) returns 3 paragraphs instead of ``k``.
-    """
-
-    model_config = ConfigDict(arbitrary_types_allowed=True)
-
-    index: Any = Field(description="An opened ParagraphIndex.")
-    k: int = Field(5, ge=1, description="Number of paragraphs returned.")
-    mode: Mode = Field("hybrid", description="hybrid, dense or bm25.")
-    docs: list[str] | None = Field(None, description="Only documents whose file name or title contains one of these.")
-    sections: list[str] | None = Field(None, description="Only sections whose name contains one of these.")
-
-    def _get_relevant_documents(
-        self, query: str, *, run_manager: CallbackManagerForRetrieverRun, k: int | None = None
-    ) -> list[LCDocument]:
-        """The paragraphs for a query; ``invoke(query, k=3)`` overrides ``self.k`` for that call."""
-        hits = self.index.search(query, self.k if k is None else k, self.mode, self.docs, self.sections)
-        return [to_document(hit) for hit in hits]
-
-    async def _aget_relevant_documents(
-        self, query: str, *, run_manager: AsyncCallbackManagerForRetrieverRun, k: int | None = None
-    ) -> list[LCDocument]:
-        # BaseRetriever's default would run the sync search without the call's k.
-        return await run_in_executor(None, self._get_relevant_documents, query, run_manager=run_manager.get_sync(), k=k)
-
-
-def load_retriever(
-    k: int | None = None,
-    settings: Settings | None = None,
-    mode: Mode = "hybrid",
-    docs: list[str] | None = None,
-    sections: list[str] | None = None,
-) -> ParagraphRetriever:
-    """Open the index and return a LangChain retriever over it.
-
-    Args:
-        k: number of paragraphs per question (default: settings.k).
-        settings: defaults to ``Settings()`` (environment variables ``RAG_*``).
-        mode: ``hybrid`` (default), ``dense`` or ``bm25``.
-        docs: keep only documents whose file name or title contains one of these.
-        sections: keep only sections whose name contains one of these.
-
-    Raises:
-        IndexMissingError: no index for these settings; the message names the command to run.
-        ValueError: ``k`` is below 1.
-    """
-    settings = settings or Settings()
-    return ParagraphRetriever(
-        index=ParagraphIndex(settings), k=settings.k if k is None else k, mode=mode, docs=docs, sections=sections
-    )

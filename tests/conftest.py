@@ -47,6 +47,8 @@ def fake_embeddings(monkeypatch: pytest.MonkeyPatch) -> None:
 
     fake = DeterministicFakeEmbedding(size=32)
     monkeypatch.setattr(rag.embeddings, "load_embeddings", lambda name, *_: fake)
+    # Questions too go through the fake, not through the light encoder of the real model (rag.query_encoder).
+    monkeypatch.setenv("RAG_QUERY_ENCODER", "full")
     # Fake vectors carry no meaning: keep them out of the fused ranking (and so out of the abstention decision).
     monkeypatch.setenv("RAG_DENSE_WEIGHT", "0")
     monkeypatch.setenv("RAG_DENSE_WEIGHT_OTHER_LANGUAGE", "0")

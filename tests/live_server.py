@@ -49,7 +49,13 @@ def fake_index(directory: Path, **overrides: object) -> Iterator[Settings]:
     fake = DeterministicFakeEmbedding(size=32)
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(rag.embeddings, "load_embeddings", lambda name, *_: fake)
-        values = {"corpus_dir": CORPUS, "dense_weight": 0, "dense_weight_other_language": 0, **overrides}
+        values = {
+            "corpus_dir": CORPUS,
+            "dense_weight": 0,
+            "dense_weight_other_language": 0,
+            "query_encoder": "full",  # questions through the fake too, not the real model's light encoder
+            **overrides,
+        }
         settings = Settings(index_dir=directory, **values)
         build_index(settings)
         yield settings

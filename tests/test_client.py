@@ -13,7 +13,7 @@ from live_server import live_server
 from rag.client import RemoteRetriever, RemoteRetrieverError
 from rag.config import Settings
 from rag.http_api import create_app
-from rag.retrieve import load_retriever
+from rag.retriever import load_retriever
 from rag.service import Service
 
 pytestmark = pytest.mark.slow  # starts a server

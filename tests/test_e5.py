@@ -10,14 +10,8 @@ from types import SimpleNamespace
 import numpy as np
 import pytest
 
-from rag.embeddings import (
-    DOCUMENT_PROMPTS,
-    ModelUnavailableError,
-    _load_model,
-    _prompt_name,
-    load_embeddings,
-    resolve_model_path,
-)
+from rag.embeddings import DOCUMENT_PROMPTS, _prompt_name, load_embeddings, load_model
+from rag.models import ModelUnavailableError, resolve_model_path
 
 SENTENCES = {
     "fr": "L'OSCE condamne tous les actes de terrorisme, quels qu'en soient les motifs.",
@@ -46,7 +40,7 @@ def e5_folder(e5_cache: Path) -> Path:
 @pytest.fixture(scope="session")
 def e5_model(e5_folder: Path):
     """The converted model in sentence-transformers, the same object LocalEmbeddings uses."""
-    return _load_model(str(e5_folder), "torch", e5_folder.parent)
+    return load_model(str(e5_folder), "torch", e5_folder.parent)
 
 
 @pytest.fixture(scope="session")

@@ -23,7 +23,8 @@ from rag.config import Settings
 from rag.http_api import ServeConfigError, check_exposure, create_app, is_loopback
 from rag.index import build_index
 from rag.records import AnswerRecord
-from rag.retrieve import ParagraphIndex, to_document
+from rag.retrieve import ParagraphIndex
+from rag.retriever import to_document
 from rag.service import Service
 from test_serving import listening_addresses
 

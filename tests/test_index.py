@@ -15,7 +15,7 @@ from langchain_core.embeddings import DeterministicFakeEmbedding
 from rag.config import Settings
 from rag.corpus import EmptyCorpusError
 from rag.index import IndexBusyError, IndexMissingError, build_index, chroma_client, collection, read_manifest
-from rag.retrieve import load_retriever
+from rag.retriever import load_retriever
 
 pytestmark = pytest.mark.usefixtures("fake_embeddings")
 

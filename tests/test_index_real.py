@@ -16,9 +16,9 @@ from pathlib import Path
 import pytest
 
 from rag.config import Settings
-from rag.embeddings import ModelUnavailableError, resolve_model_path
 from rag.index import build_index, chroma_client, collection, read_manifest
-from rag.retrieve import load_retriever
+from rag.models import ModelUnavailableError, resolve_model_path
+from rag.retriever import load_retriever
 
 
 def free_port() -> int:

@@ -20,7 +20,7 @@ from rag.cli import main
 from rag.config import Settings
 from rag.index import IndexBusyError, build_index, chroma_client, collection, read_manifest
 from rag.library import DocumentError, NameClashError, add_document, add_file, remove_document, safe_name
-from rag.retrieve import load_retriever
+from rag.retriever import load_retriever
 
 pytestmark = pytest.mark.usefixtures("fake_embeddings")
 

@@ -9,7 +9,8 @@ from langchain_tests.integration_tests import RetrieversIntegrationTests
 
 from rag.config import Settings
 from rag.index import build_index
-from rag.retrieve import Mode, ParagraphIndex, ParagraphRetriever
+from rag.retrieve import Mode, ParagraphIndex
+from rag.retriever import ParagraphRetriever
 
 
 class ParagraphRetrieverStandardTests(RetrieversIntegrationTests):

@@ -1,0 +1,164 @@
+"""Questions embedded without PyTorch: the model's tokenizer (``tokenizers``) and its exported encoder
+(ONNX Runtime, or OpenVINO for the OpenVINO back-ends), pooled and normalised as sentence-transformers does.
+
+A new process that answers one question spends most of its time importing sentence-transformers,
+transformers and torch (about 8 of 16 s on two cores). The index build keeps that full stack
+(``rag.embeddings``); questions go through this one when it can give the same vectors:
+
+* the model folder is a plain sentence-transformers pipeline: a Transformer with a ``tokenizer.json``,
+  mean or CLS pooling, then (or not) Normalize;
+* the encoder the settings' back-end runs has been exported (``rag index`` exports it: for the
+  ``torch`` back-end, the ``onnx`` copy of the same fp32 weights, whose vectors agree with torch's to
+  about 1e-6).
+
+Otherwise ``load_query_encoder`` returns None and the caller uses ``rag.embeddings``.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import numpy as np
+
+from rag.models import runner
+
+logger = logging.getLogger(__name__)
+
+# The exported encoder that stands for each back-end's question vectors: torch's own weights, exported to ONNX.
+EXPORT_FOR = {"torch": "onnx"}
+_RUNTIME = {"onnx": "onnxruntime", "onnx-int8": "onnxruntime", "openvino": "openvino", "openvino-int8": "openvino"}
+_PIPELINE = ("sentence_transformers.models.Transformer", "sentence_transformers.models.Pooling")
+_NORMALIZE = "sentence_transformers.models.Normalize"
+
+
+@dataclass(frozen=True)
+class Pipeline:
+    """What sentence-transformers does around the transformer, read from the model folder."""
+
+    prompt: str
+    max_length: int
+    lowercase: bool
+    pooling: str  # "mean" or "cls"
+
+
+def read_pipeline(folder: Path, query_prompt_names: tuple[str, ...] = ("query",)) -> Pipeline | None:
+    """The folder's tokenisation and pooling, or None when it is not a pipeline this module reproduces."""
+    try:
+        modules = json.loads((folder / "modules.json").read_text(encoding="utf-8"))
+        kinds = tuple(module["type"] for module in modules)
+        if kinds not in (_PIPELINE, (*_PIPELINE, _NORMALIZE)) or modules[0].get("path", "") != "":
+            return None
+        if not (folder / "tokenizer.json").is_file():
+            return None
+        pooling = json.loads((folder / modules[1]["path"] / "config.json").read_text(encoding="utf-8"))
+        modes = {mode for mode in ("cls", "mean", "max", "mean_sqrt_len") if pooling.get(f"pooling_mode_{mode}_tokens")}
+        modes |= {"cls"} if pooling.get("pooling_mode_cls_token") else set()
+        if len(modes) != 1 or not modes <= {"cls", "mean"} or pooling.get("include_prompt", True) is False:
+            return None
+        config = _json(folder / "sentence_bert_config.json")
+        prompts = _json(folder / "config_sentence_transformers.json").get("prompts") or {}
+        prompt = next((prompts[name] for name in query_prompt_names if prompts.get(name)), "")
+        return Pipeline(prompt, int(config.get("max_seq_length") or 512), bool(config.get("do_lower_case")), *modes)
+    except (OSError, ValueError, KeyError, IndexError, TypeError) as error:
+        logger.debug("%s: not a pipeline the light query encoder reproduces (%s)", folder, error)
+        return None
+
+
+def _json(path: Path) -> dict:
+    return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+
+
+class QueryEncoder:
+    """Embeds questions (after the model's query prompt) as ``rag.embeddings.LocalEmbeddings.embed_query`` does."""
+
+    def __init__(self, folder: Path, encoder: Path, backend: str, pipeline: Pipeline) -> None:
+        from tokenizers import Tokenizer
+
+        self.backend = backend
+        self.pipeline = pipeline
+        self._tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
+        self._tokenizer.no_padding()
+        self._tokenizer.enable_truncation(pipeline.max_length)
+        self._run = runner(encoder, backend)
+
+    def embed_query(self, text: str) -> list[float]:
+        text = self.pipeline.prompt + text
+        encoding = self._tokenizer.encode(text.lower() if self.pipeline.lowercase else text)
+        feeds = {
+            "input_ids": np.array([encoding.ids], dtype=np.int64),
+            "attention_mask": np.array([encoding.attention_mask], dtype=np.int64),
+            "token_type_ids": np.array([encoding.type_ids], dtype=np.int64),
+        }
+        states = self._run(feeds)[0]
+        mask = feeds["attention_mask"][0].astype(states.dtype)[:, None]
+        vector = states[0] if self.pipeline.pooling == "cls" else (states * mask).sum(0) / max(mask.sum(), 1e-9)
+        return (vector / max(float(np.linalg.norm(vector)), 1e-12)).astype(np.float32).tolist()
+
+
+def exported_backend(backend: str) -> str:
+    """The exported encoder whose vectors stand for ``backend``'s."""
+    return EXPORT_FOR.get(backend, backend)
+
+
+@cache
+def load_query_encoder(model_name: str, backend: str = "torch", export_dir: Path | None = None) -> QueryEncoder | None:
+    """The light encoder of ``model_name`` for ``backend``, or None when the full stack must embed questions.
+
+    None when the model is not a pipeline this module reproduces, its runtime is not installed, or
+    its encoder has not been exported yet (``rag index`` exports it).
+    """
+    from rag.models import ModelUnavailableError, default_export_dir, export_path, resolve_model_path
+
+    export_dir = export_dir or default_export_dir()
+    exported = exported_backend(backend)
+    if exported not in _RUNTIME or importlib.util.find_spec(_RUNTIME[exported]) is None:
+        return None
+    try:
+        folder = resolve_model_path(model_name, export_dir)
+    except ModelUnavailableError:
+        return None
+    pipeline = read_pipeline(folder)
+    encoder = export_path(folder, exported, export_dir)
+    if pipeline is None or not encoder.is_file():
+        logger.info("questions are embedded with the full stack: %s has no light encoder", model_name)
+        return None
+    logger.info("questions are embedded with %s (%s)", encoder, exported)
+    return QueryEncoder(folder, encoder, exported, pipeline)
+
+
+def prepare(
+    model_name: str,
+    backend: str = "torch",
+    export_dir: Path | None = None,
+    on_stage: Callable[[str], None] = lambda message: None,
+) -> Path | None:
+    """Export the encoder ``load_query_encoder`` runs, if the model allows it and it is not there yet.
+
+    Called by the index build, which has the full stack; returns the exported file, or None when
+    questions of this model will be embedded with the full stack.
+    """
+    from rag.models import default_export_dir, export_encoder, export_path, resolve_model_path
+
+    export_dir = export_dir or default_export_dir()
+    exported = exported_backend(backend)
+    if exported not in _RUNTIME or importlib.util.find_spec(_RUNTIME[exported]) is None:
+        return None
+    folder = resolve_model_path(model_name, export_dir)
+    if read_pipeline(folder) is None:
+        return None
+    target = export_path(folder, exported, export_dir)
+    if target.is_file():
+        return target
+    from rag.embeddings import LocalEmbeddings, load_embeddings
+
+    embeddings = load_embeddings(model_name, backend, export_dir)
+    if not isinstance(embeddings, LocalEmbeddings):  # a stand-in model (tests): nothing to export
+        return None
+    on_stage(f"Exporting the question encoder of {model_name} to {exported} (once)")
+    return export_encoder(embeddings.transformer(), folder, exported, export_dir)
