@@ -35,7 +35,6 @@ class Assistant:
         self._chat_model = chat_model
         self._index: ParagraphIndex | None = None
         self._index_version: str | None = None
-        self._reopen_store = False  # set when the index changed since it was opened: maybe by another process
         self._vocabulary: Vocabulary | None = None
         self._lock = threading.RLock()
 
@@ -45,8 +44,7 @@ class Assistant:
         with self._lock:
             if self._index is None:
                 self._index_version = manifest_version(self.settings)  # before reading: a build after it is seen
-                self._index = ParagraphIndex(self.settings, fresh=self._reopen_store)
-                self._reopen_store = False
+                self._index = ParagraphIndex(self.settings)
                 self._vocabulary = Vocabulary(self._index.manifest.entries)
             return self._index
 
@@ -71,7 +69,6 @@ class Assistant:
         with self._lock:
             if self._index is not None and manifest_version(self.settings) != self._index_version:
                 self.reload()
-                self._reopen_store = True
 
     def warm_up(self) -> None:
         """Open the index, and load the encoder unless the settings never use it, before the first question.

@@ -108,7 +108,7 @@ def _exported_encoder(path: Path, backend: str, config: Any) -> Any:
     """A module that stands in for the transformers model inside sentence-transformers' ``Transformer``."""
     import torch
 
-    run = runner(path, backend)
+    run = runner(path)
 
     class ExportedEncoder(torch.nn.Module):
         def __init__(self) -> None:

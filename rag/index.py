@@ -111,6 +111,8 @@ class Manifest:
     built_at: str
     bm25_dir: str
     entries: tuple[Entry, ...]
+    # the entries' vectors, L2-normalised, row i for entry i: what dense search reads, memory-mapped
+    vectors_file: str | None = None
 
     @classmethod
     def read(cls, path: Path) -> Manifest:
@@ -202,28 +204,24 @@ def entries_for(documents: list[Document], settings: Settings) -> list[Entry]:
     return entries
 
 
-def chroma_client(settings: Settings, fresh: bool = False):
+def chroma_client(settings: Settings):
     """The Chroma client the settings ask for: a server, or the embedded one in ``index_dir``.
 
-    Args:
-        fresh: for the embedded Chroma, a client that reads the folder again. Chroma keeps one client
-            per folder in a process, and once it has searched a collection it does not see the vectors
-            another process (``rag add`` or ``rag index`` in a terminal, another app) writes there
-            afterwards: a search naming one fails with "Error finding id". Clients already open keep
-            working on what they had.
+    Chroma is where the vectors are kept and added to; searches read the snapshot each build writes
+    (``Manifest.vectors_file``). The embedded client reads the folder afresh each time it is opened:
+    Chroma keeps one client per folder in a process, and that client does not see the vectors another
+    process (``rag add`` or ``rag index`` in a terminal, another app) writes there afterwards.
     """
     import chromadb
+    from chromadb.api.shared_system_client import SharedSystemClient
     from chromadb.config import Settings as ChromaSettings
 
     chroma_settings = ChromaSettings(anonymized_telemetry=False)
     if settings.chroma_host:
         return chromadb.HttpClient(host=settings.chroma_host, port=settings.chroma_port, settings=chroma_settings)
     path = str(settings.index_dir / "chroma")
-    if fresh:
-        from chromadb.api.shared_system_client import SharedSystemClient
-
-        # Dropped from the cache, not stopped: another thread may still be searching with it.
-        SharedSystemClient._identifier_to_system.pop(path, None)
+    # Dropped from the cache, not stopped: another thread may still be writing with it.
+    SharedSystemClient._identifier_to_system.pop(path, None)
     return chromadb.PersistentClient(path=path, settings=chroma_settings)
 
 
@@ -389,12 +387,16 @@ def commit(settings: Settings, store, entries: list[Entry], started: datetime) -
         passages, languages = [entry.passage for entry in entries], [entry.language for entry in entries]
         LexicalIndex.build(passages, languages, settings.bm25_k1, settings.bm25_b).save(staging)
         os.replace(staging, home / bm25_dir)
+    vectors_file = f"vectors-{digest}.npy"
+    if not (home / vectors_file).exists():
+        write_vectors(store, entries, home / vectors_file)
     Manifest(
         name=name,
         embedding_model=settings.embedding_model,
         built_at=started.isoformat(timespec="seconds"),
         bm25_dir=bm25_dir,
         entries=tuple(entries),
+        vectors_file=vectors_file,
     ).write(home / MANIFEST)
 
     wanted = {entry.chroma_id for entry in entries}
@@ -404,7 +406,31 @@ def commit(settings: Settings, store, entries: list[Entry], started: datetime) -
     for old in home.iterdir():
         if old.is_dir() and old.name != bm25_dir:
             shutil.rmtree(old, ignore_errors=True)
+        elif old.name.startswith("vectors-") and old.name != vectors_file:
+            old.unlink(missing_ok=True)
     return len(stale)
+
+
+def write_vectors(store, entries: list[Entry], path: Path) -> None:
+    """Write the entries' vectors from Chroma to ``path`` (.npy, float32, L2-normalised, in the entries' order).
+
+    Written to a temporary file and renamed: a reader sees the whole file or none.
+    """
+    import numpy as np
+
+    vectors: dict[str, list[float]] = {}
+    for batch in _batches([entry.chroma_id for entry in entries], _BATCH * 8):
+        found = store.get(ids=batch, include=["embeddings"])
+        vectors.update(zip(found["ids"], found["embeddings"], strict=True))
+    absent = [entry.chroma_id for entry in entries if entry.chroma_id not in vectors]
+    if absent:
+        raise RagIndexError(f"{len(absent)} paragraphs have no vector in Chroma (first: {absent[0]}); run `rag index`.")
+    matrix = np.asarray([vectors[entry.chroma_id] for entry in entries], dtype=np.float32).reshape(len(entries), -1)
+    matrix /= np.maximum(np.linalg.norm(matrix, axis=1, keepdims=True), 1e-12)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".vectors-", suffix=".npy")
+    with os.fdopen(fd, "wb") as handle:
+        np.save(handle, matrix)
+    os.replace(tmp, path)
 
 
 def _batches(items: list, size: int) -> Iterator[list]:

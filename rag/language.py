@@ -4,6 +4,7 @@ questions put into French words (the optional glossary)."""
 from __future__ import annotations
 
 import re
+import threading
 from functools import cache, lru_cache
 from importlib import resources
 
@@ -39,13 +40,27 @@ _CONFIDENT = 0.5
 _SAMPLE = 5000  # characters read to tell a text's language: a long document's opening is enough
 
 
+_LOADING = threading.Lock()
+
+
 @cache
 def _identifier():
+    with _LOADING:  # once, whichever thread asks first (``preload``)
+        return _load_identifier()
+
+
+@cache
+def _load_identifier():
     from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
     identifier = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
     identifier.set_languages(list(LANGUAGES))
     return identifier
+
+
+def preload() -> None:
+    """Load the language model (0.7 s: mostly LZMA, which lets other threads run) in a background thread."""
+    threading.Thread(target=_identifier, name="rag-langid", daemon=True).start()
 
 
 @lru_cache(maxsize=8192)

@@ -39,6 +39,9 @@ _NEEDS = {
 }
 _INSTALL = "pip install -e '.[onnx]'"
 _INPUTS = ("input_ids", "attention_mask", "token_type_ids")
+# The export questions are embedded with (rag.query_encoder): ONNX, taking word vectors, beside its word table.
+QUESTION_EXPORT = "question"
+WORD_EMBEDDINGS = "word_embeddings.npy"
 
 
 class ModelUnavailableError(RuntimeError):
@@ -117,7 +120,7 @@ def export_path(source: Path, backend: str, export_dir: Path) -> Path:
     stamp = "|".join(f"{p.name}:{p.stat().st_size}:{p.stat().st_mtime_ns}" for p in weights)
     digest = hashlib.sha256(f"{source.resolve()}|{stamp}".encode()).hexdigest()[:10]
     home = export_dir / f"{re.sub(r'[^A-Za-z0-9_.-]', '_', source.name)}-{digest}" / backend
-    return home / ("model.onnx" if backend.startswith("onnx") else "openvino_model.xml")
+    return home / ("openvino_model.xml" if backend.startswith("openvino") else "model.onnx")
 
 
 def export_encoder(auto_model: Any, source: Path, backend: str, export_dir: Path) -> Path:
@@ -156,6 +159,11 @@ def export_encoder(auto_model: Any, source: Path, backend: str, export_dir: Path
 def _export(auto_model: Any, backend: str, out: Path, export_dir: Path) -> None:
     if backend == "onnx":
         _export_onnx(auto_model, out / "model.onnx")
+    elif backend == QUESTION_EXPORT:
+        _export_onnx(auto_model, out / "model.onnx", from_vectors=True)
+        # The word table is most of a multilingual model's weights (e5-small: 384 of 470 MB): kept out of the
+        # graph, it is memory-mapped and only a question's rows are read, so the encoder opens in a fraction.
+        np.save(out / WORD_EMBEDDINGS, auto_model.get_input_embeddings().weight.detach().float().numpy())
     elif backend == "onnx-int8":
         from onnxruntime.quantization import QuantType, quantize_dynamic
 
@@ -179,8 +187,13 @@ def _export(auto_model: Any, backend: str, out: Path, export_dir: Path) -> None:
         ov.save_model(model, out / "openvino_model.xml", compress_to_fp16=False)
 
 
-def _export_onnx(auto_model: Any, target: Path) -> None:
-    """Trace the transformer to ONNX with dynamic batch and sequence axes (PyTorch's TorchScript exporter)."""
+def _export_onnx(auto_model: Any, target: Path, from_vectors: bool = False) -> None:
+    """Trace the transformer to ONNX with dynamic batch and sequence axes (PyTorch's TorchScript exporter).
+
+    Args:
+        from_vectors: the graph takes the tokens' word vectors (``inputs_embeds``) instead of their ids;
+            positions, token types and the layer norm of the embeddings stay in it.
+    """
     import torch
 
     class Forward(torch.nn.Module):
@@ -188,30 +201,34 @@ def _export_onnx(auto_model: Any, target: Path) -> None:
             super().__init__()
             self.model = model
 
-        def forward(self, input_ids, attention_mask, token_type_ids):
+        def forward(self, tokens, attention_mask, token_type_ids):
+            given = {"inputs_embeds" if from_vectors else "input_ids": tokens}
             return self.model(
-                input_ids=input_ids, attention_mask=attention_mask, token_type_ids=token_type_ids, return_dict=True
+                **given, attention_mask=attention_mask, token_type_ids=token_type_ids, return_dict=True
             ).last_hidden_state
 
     # A padded example: with an all-ones mask the traced graph could skip masking for every batch.
     ids = torch.tensor([[101, 2000, 2001, 2002, 2003, 2004, 2005, 102], [101, 2000, 2001, 102, 0, 0, 0, 0]])
     mask = (ids != 0).long()
+    tokens = auto_model.get_input_embeddings()(ids).detach() if from_vectors else ids
+    names = ["inputs_embeds" if from_vectors else "input_ids", *_INPUTS[1:]]
     with torch.no_grad():
         torch.onnx.export(
             Forward(auto_model).eval(),
-            (ids, mask, torch.zeros_like(ids)),
+            (tokens, mask, torch.zeros_like(ids)),
             str(target),
-            input_names=list(_INPUTS),
+            input_names=names,
             output_names=["last_hidden_state"],
-            dynamic_axes={name: {0: "batch", 1: "sequence"} for name in (*_INPUTS, "last_hidden_state")},
+            dynamic_axes={name: {0: "batch", 1: "sequence"} for name in (*names, "last_hidden_state")},
             opset_version=17,
             dynamo=False,
         )
 
 
-def runner(path: Path, backend: str) -> Callable[[dict[str, np.ndarray]], np.ndarray]:
-    """A function from the encoder's inputs to its last hidden state, on ONNX Runtime or OpenVINO."""
-    if backend.startswith("onnx"):
+def runner(path: Path) -> Callable[[dict[str, np.ndarray]], np.ndarray]:
+    """A function from the encoder's inputs to its last hidden state: ONNX Runtime for a ``.onnx`` file,
+    OpenVINO for an ``.xml`` one."""
+    if path.suffix == ".onnx":
         import onnxruntime
 
         options = onnxruntime.SessionOptions()

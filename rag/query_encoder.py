@@ -26,13 +26,20 @@ from pathlib import Path
 
 import numpy as np
 
-from rag.models import runner
+from rag.models import QUESTION_EXPORT, WORD_EMBEDDINGS, runner
 
 logger = logging.getLogger(__name__)
 
-# The exported encoder that stands for each back-end's question vectors: torch's own weights, exported to ONNX.
-EXPORT_FOR = {"torch": "onnx"}
-_RUNTIME = {"onnx": "onnxruntime", "onnx-int8": "onnxruntime", "openvino": "openvino", "openvino-int8": "openvino"}
+# The exported encoder that stands for each back-end's question vectors: for torch, its own weights in ONNX
+# with the word table beside the graph (rag.models.QUESTION_EXPORT); the other back-ends' own exports.
+EXPORT_FOR = {"torch": QUESTION_EXPORT}
+_RUNTIME = {
+    QUESTION_EXPORT: "onnxruntime",
+    "onnx": "onnxruntime",
+    "onnx-int8": "onnxruntime",
+    "openvino": "openvino",
+    "openvino-int8": "openvino",
+}
 _PIPELINE = ("sentence_transformers.models.Transformer", "sentence_transformers.models.Pooling")
 _NORMALIZE = "sentence_transformers.models.Normalize"
 
@@ -78,20 +85,29 @@ class QueryEncoder:
     """Embeds questions (after the model's query prompt) as ``rag.embeddings.LocalEmbeddings.embed_query`` does."""
 
     def __init__(self, folder: Path, encoder: Path, backend: str, pipeline: Pipeline) -> None:
+        from concurrent.futures import ThreadPoolExecutor
+
         from tokenizers import Tokenizer
 
         self.backend = backend
         self.pipeline = pipeline
-        self._tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
-        self._tokenizer.no_padding()
-        self._tokenizer.enable_truncation(pipeline.max_length)
-        self._run = runner(encoder, backend)
+        # The runtime reads the weights without the GIL while the tokenizer is built here: both at once.
+        with ThreadPoolExecutor(1, thread_name_prefix="rag-encoder-weights") as pool:
+            run = pool.submit(runner, encoder)
+            self._tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
+            self._tokenizer.no_padding()
+            self._tokenizer.enable_truncation(pipeline.max_length)
+            self._run = run.result()
+        table = encoder.parent / WORD_EMBEDDINGS
+        # the word vectors of a question's tokens, read from the memory-mapped table; None: the graph takes ids
+        self._words = np.load(table, mmap_mode="r") if table.is_file() else None
 
     def embed_query(self, text: str) -> list[float]:
         text = self.pipeline.prompt + text
         encoding = self._tokenizer.encode(text.lower() if self.pipeline.lowercase else text)
+        ids = np.array([encoding.ids], dtype=np.int64)
         feeds = {
-            "input_ids": np.array([encoding.ids], dtype=np.int64),
+            **({"input_ids": ids} if self._words is None else {"inputs_embeds": self._words[ids].astype(np.float32)}),
             "attention_mask": np.array([encoding.attention_mask], dtype=np.int64),
             "token_type_ids": np.array([encoding.type_ids], dtype=np.int64),
         }

@@ -1,18 +1,21 @@
-"""Hybrid paragraph retrieval: dense (Chroma) and BM25 in each paragraph's language, fused by rank."""
+"""Hybrid paragraph retrieval: dense (the vectors Chroma holds) and BM25 in each paragraph's language, fused by rank."""
 
 from __future__ import annotations
 
 import logging
+import threading
 from collections import Counter
+from collections.abc import Callable
+from concurrent.futures import Future
 from dataclasses import dataclass
-from functools import cached_property
-from typing import Literal
+from typing import Literal, TypeVar
 
 import numpy as np
 
 from rag.config import Settings
-from rag.index import Entry, Manifest, chroma_client, collection, read_manifest
+from rag.index import Entry, IndexMissingError, Manifest, RagIndexError, read_manifest
 from rag.language import detect_language
+from rag.language import preload as preload_language_model
 from rag.lexical import LexicalIndex, read_as
 from rag.references import DocumentNames, matches, parse_reference
 from rag.textfix import valid_text
@@ -20,6 +23,7 @@ from rag.textfix import valid_text
 logger = logging.getLogger(__name__)
 
 Mode = Literal["hybrid", "dense", "bm25"]
+T = TypeVar("T")
 # Titles, headings and date lines name things but rarely answer; the reference matcher finds them.
 _NOT_CONTENT = {"title", "heading", "date"}
 
@@ -50,18 +54,28 @@ class Hit:
 class ParagraphIndex:
     """An opened index: manifest, Chroma collection, BM25 and the embedding model."""
 
-    def __init__(self, settings: Settings, fresh: bool = False) -> None:
+    def __init__(self, settings: Settings) -> None:
         """Open the index the settings name.
 
-        Args:
-            fresh: open Chroma afresh (``rag.index.chroma_client``), to see what another process wrote.
+        Raises:
+            IndexMissingError: no index for these settings, or one written before searches read
+                their vectors from it (``rag index`` writes them, without embedding anything again).
         """
         self.settings = settings
         self.manifest: Manifest = read_manifest(settings)
         home = settings.index_dir / self.manifest.name
+        if not self.manifest.vectors_file or not (home / self.manifest.vectors_file).is_file():
+            raise IndexMissingError(
+                f"The index in {settings.index_dir} has no vector file beside it (it was built by an older "
+                "version). Run `rag index`: nothing is embedded again."
+            )
+        # The question encoder and the language model load in background threads (most of their time is
+        # spent outside the GIL: ONNX Runtime, LZMA) while the index files open here.
+        dense = settings.dense_weight or settings.dense_weight_other_language
+        self._encoder = _in_background(self._load_encoder) if dense else None
+        preload_language_model()
+        self.vectors = np.load(home / self.manifest.vectors_file, mmap_mode="r")
         self.lexical = LexicalIndex.load(home / self.manifest.bm25_dir, len(self.manifest.entries))
-        self.position = {entry.chroma_id: i for i, entry in enumerate(self.manifest.entries)}
-        self._collection = collection(chroma_client(settings, fresh), self.manifest.name)
         self.names = DocumentNames(self.manifest.entries)
         self.by_id = {entry.para_id: entry for entry in self.manifest.entries}
         # the languages of the paragraphs, commonest first
@@ -80,9 +94,15 @@ class ParagraphIndex:
         """The signature of the letter that covers a paragraph's document (none without a letter)."""
         return self._signatures.get(entry.doc_id, []) if entry.letter else []
 
-    @cached_property
+    @property
     def embeddings(self):
-        """What embeds questions: the light encoder (``rag.query_encoder``) where it can, else sentence-transformers."""
+        """What embeds questions (waits for the background load started when the index was opened)."""
+        if self._encoder is None:  # not loaded ahead: the settings give the dense ranking no weight
+            self._encoder = _in_background(self._load_encoder)
+        return self._encoder.result()
+
+    def _load_encoder(self):
+        """The light encoder (``rag.query_encoder``) where it can embed questions, else sentence-transformers."""
         settings = self.settings
         model, backend, export_dir = (
             self.manifest.embedding_model,
@@ -106,26 +126,24 @@ class ParagraphIndex:
         return [i for i, entry in enumerate(self.manifest.entries) if _passes(entry, docs, sections)]
 
     def dense(self, question: str, n: int, allowed: list[int] | None) -> list[tuple[int, float]]:
-        """Best entries by cosine similarity of MiniLM embeddings, as (position, similarity).
+        """Best entries by cosine similarity of their vectors to the question's, as (position, similarity).
 
-        Chroma is asked only about the manifest's vectors: the collection also holds those
-        a build in progress has written, or a killed build has left, until the next build
-        deletes them.
+        Exact: every allowed entry is compared (a matrix product over the memory-mapped vectors of the
+        manifest's entries, which is what Chroma holds for them); ties keep the entries' order.
         """
-        pool = range(len(self.manifest.entries)) if allowed is None else allowed
-        if not pool:
+        pool = np.arange(len(self.manifest.entries)) if allowed is None else np.asarray(allowed, dtype=np.int64)
+        if not len(pool):
             return []
-        vector = self.embeddings.embed_query(question)
-        result = self._collection.query(
-            query_embeddings=[vector],
-            ids=[self.manifest.entries[i].chroma_id for i in pool],
-            n_results=min(n, len(pool)),
-            include=["distances"],
-        )
-        return [
-            (self.position[chroma_id], 1.0 - float(distance))
-            for chroma_id, distance in zip(result["ids"][0], result["distances"][0], strict=True)
-        ]
+        vector = np.asarray(self.embeddings.embed_query(question), dtype=np.float32)
+        if vector.shape != self.vectors.shape[1:]:
+            raise RagIndexError(
+                f"Questions are embedded in {vector.shape[0]} dimensions and the index in {self.vectors.shape[1]}: "
+                "it was built with another model. Run `rag index`."
+            )
+        vector /= max(float(np.linalg.norm(vector)), 1e-12)
+        similarities = (self.vectors if allowed is None else self.vectors[pool]) @ vector
+        best = np.argsort(-similarities, kind="stable")[:n]
+        return [(int(pool[i]), float(similarities[i])) for i in best]
 
     @property
     def main_language(self) -> str:
@@ -225,6 +243,20 @@ class ParagraphIndex:
             and (not named or self.manifest.entries[position].doc_id in named)
         ]
         return found if len(found) <= self.settings.fetch_k else []
+
+
+def _in_background(load: Callable[[], T]) -> Future[T]:
+    """``load()`` in a daemon thread, as a future (its error is raised where the result is asked for)."""
+    future: Future[T] = Future()
+
+    def run() -> None:
+        try:
+            future.set_result(load())
+        except BaseException as error:
+            future.set_exception(error)
+
+    threading.Thread(target=run, name="rag-encoder", daemon=True).start()
+    return future
 
 
 def _passes(entry: Entry, docs: list[str] | None, sections: list[str] | None) -> bool:
