@@ -103,6 +103,8 @@ def calibration_for(embedding_model: str) -> Calibrations:
     that do not depend on embeddings."""
     data = _calibrations()
     fitted = data.get(embedding_model) or data[LEXICAL_MODEL]
+    if SAME_LANGUAGE not in fitted:  # fitted before the two regimes (all-MiniLM-L6-v2): one decision for both
+        return Calibrations(_calibration(fitted), _calibration(fitted))
     return Calibrations(_calibration(fitted[SAME_LANGUAGE]), _calibration(fitted[OTHER_LANGUAGE]))
 
 

@@ -13,7 +13,7 @@ from rag.config import Settings
 from rag.conversation import needs_context, standalone_question
 from rag.extractive import Vocabulary, extractive_answer
 from rag.index import RagIndexError, manifest_version
-from rag.language import detect_language
+from rag.language import detect_language, language_model
 from rag.messages import message
 from rag.retrieve import Hit, Mode, ParagraphIndex
 from rag.textfix import valid_text
@@ -71,7 +71,8 @@ class Assistant:
                 self.reload()
 
     def warm_up(self) -> None:
-        """Open the index, and load the encoder unless the settings never use it, before the first question.
+        """Open the index, and load the encoder (unless the settings never use it) and the language model, before
+        the first question.
 
         Raises:
             RagIndexError: no index for these settings (the message names the command to run).
@@ -80,6 +81,7 @@ class Assistant:
             index = self.index
             if self.settings.dense_weight or self.settings.dense_weight_other_language:
                 index.embeddings  # noqa: B018 - loads the model
+            language_model()
 
     def search(
         self,

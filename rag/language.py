@@ -44,8 +44,9 @@ _LOADING = threading.Lock()
 
 
 @cache
-def _identifier():
-    with _LOADING:  # once, whichever thread asks first (``preload``)
+def language_model():
+    """py3langid's identifier, restricted to ``LANGUAGES``: loaded once, whichever thread asks first (``preload``)."""
+    with _LOADING:
         return _load_identifier()
 
 
@@ -60,7 +61,7 @@ def _load_identifier():
 
 def preload() -> None:
     """Load the language model (0.7 s: mostly LZMA, which lets other threads run) in a background thread."""
-    threading.Thread(target=_identifier, name="rag-langid", daemon=True).start()
+    threading.Thread(target=language_model, name="rag-langid", daemon=True).start()
 
 
 @lru_cache(maxsize=8192)
@@ -68,7 +69,7 @@ def identify(text: str) -> tuple[str, float]:
     """The likeliest language of a text (ISO 639-1, among ``LANGUAGES``) and its probability (py3langid).
 
     Runs of white space count as one space: how a file wraps its lines does not change the answer."""
-    language, probability = _identifier().classify(" ".join(text[: 2 * _SAMPLE].split())[:_SAMPLE])
+    language, probability = language_model().classify(" ".join(text[: 2 * _SAMPLE].split())[:_SAMPLE])
     return language, float(probability)
 
 
