@@ -38,8 +38,11 @@ st.set_page_config(page_title="Réponses citées ONU / OSCE", page_icon="📑", 
 
 @st.cache_resource
 def get_assistant() -> Assistant:
-    """One assistant (embedding model, index, chat model) per process, shared by all sessions."""
-    return Assistant(Settings())
+    """One assistant (embedding model, index, chat model) per process, shared by all sessions; it loads in the
+    background while the page is drawn and the user types."""
+    assistant = Assistant(Settings())
+    assistant.start_warm_up()
+    return assistant
 
 
 @st.cache_data(max_entries=1)
@@ -205,6 +208,9 @@ def documents_panel(documents: dict[str, Document]) -> None:
                 st.rerun()
 
 
+# Before the sidebar (the corpus is read there): the box shows, pinned to the bottom, as soon as the page does.
+question = st.chat_input(ui["placeholder"])
+
 # ---- sidebar: documents, answer mode, index, number of passages
 with st.sidebar:
     if st.button(ui["new_conversation"], use_container_width=True):
@@ -279,7 +285,6 @@ for index, message in enumerate(state.messages):
         else:
             show_answer(message["answer"], strings(message["answer"]["language"]), index)
 
-question = st.chat_input(ui["placeholder"])
 if question:
     history = [{"role": m["role"], "content": m["content"]} for m in state.messages]
     state.lang = assistant.language_of(question, history)

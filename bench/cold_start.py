@@ -87,7 +87,8 @@ def app_once(question: str, page, log: Path) -> float:
         expect(box).to_be_visible(timeout=120_000)
         box.fill(question)
         box.press("Enter")
-        expect(page.locator("details").first).to_be_visible(timeout=120_000)  # the first source card
+        # the answer, with its first citation marker (the sidebar has expanders of its own: not a source card)
+        expect(page.get_by_test_id("stChatMessage").filter(has_text="[1]").first).to_be_visible(timeout=120_000)
         return time.perf_counter() - started
     finally:
         server.terminate()

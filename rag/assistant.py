@@ -83,6 +83,20 @@ class Assistant:
                 index.embeddings  # noqa: B018 - loads the model
             language_model()
 
+    def start_warm_up(self) -> threading.Thread:
+        """``warm_up`` in a daemon thread, so that the first question does not wait for the loading; a missing
+        index is logged there, and reported to whoever asks a question."""
+
+        def warm_up() -> None:
+            try:
+                self.warm_up()
+            except RagIndexError as error:
+                logger.warning("not ready: %s", error)
+
+        thread = threading.Thread(target=warm_up, name="rag-warm-up", daemon=True)
+        thread.start()
+        return thread
+
     def search(
         self,
         question: str,

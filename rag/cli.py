@@ -408,6 +408,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ValidationError as error:
         print(f"Invalid setting in the environment (RAG_*): {error}", file=sys.stderr)
         return 2
+    if args.handler in (_ask, _chat, _retrieve, _serve, _mcp):
+        from rag.query_encoder import preload
+
+        preload(settings)  # loads while the command imports the rest
     try:
         with logging_redirect_tqdm():  # warnings print above the progress bars, not through them
             return args.handler(args, settings)

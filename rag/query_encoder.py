@@ -19,16 +19,22 @@ from __future__ import annotations
 import importlib.util
 import json
 import logging
+import threading
 from collections.abc import Callable
+from concurrent.futures import Future
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING, TypeVar
 
 import numpy as np
 
 from rag.models import QUESTION_EXPORT, WORD_EMBEDDINGS, runner
 
+if TYPE_CHECKING:
+    from rag.config import Settings
+
 logger = logging.getLogger(__name__)
+T = TypeVar("T")
 
 # The exported encoder that stands for each back-end's question vectors: for torch, its own weights in ONNX
 # with the word table beside the graph (rag.models.QUESTION_EXPORT); the other back-ends' own exports.
@@ -122,13 +128,36 @@ def exported_backend(backend: str) -> str:
     return EXPORT_FOR.get(backend, backend)
 
 
-@cache
+def preload(settings: Settings) -> None:
+    """Start loading the question encoder the settings will search with, in a background thread, so that
+    it loads while the process imports the rest (``rag ask``, ``rag serve``); nothing when they use none."""
+    dense = settings.dense_weight or settings.dense_weight_other_language
+    if settings.query_encoder == "light" and dense:
+        _loading(settings.embedding_model, settings.embedding_backend, settings.embedding_export_dir)
+
+
 def load_query_encoder(model_name: str, backend: str = "torch", export_dir: Path | None = None) -> QueryEncoder | None:
     """The light encoder of ``model_name`` for ``backend``, or None when the full stack must embed questions.
 
     None when the model is not a pipeline this module reproduces, its runtime is not installed, or
-    its encoder has not been exported yet (``rag index`` exports it).
+    its encoder has not been exported yet (``rag index`` exports it). Loaded once per process.
     """
+    return _loading(model_name, backend, export_dir).result()
+
+
+_LOADS: dict[tuple[str, str, Path | None], Future[QueryEncoder | None]] = {}
+_LOADS_LOCK = threading.Lock()
+
+
+def _loading(model_name: str, backend: str, export_dir: Path | None) -> Future[QueryEncoder | None]:
+    key = (model_name, backend, export_dir)
+    with _LOADS_LOCK:
+        if key not in _LOADS:
+            _LOADS[key] = in_background(lambda: _load(*key))
+        return _LOADS[key]
+
+
+def _load(model_name: str, backend: str, export_dir: Path | None) -> QueryEncoder | None:
     from rag.models import ModelUnavailableError, default_export_dir, export_path, resolve_model_path
 
     export_dir = export_dir or default_export_dir()
@@ -178,3 +207,17 @@ def prepare(
         return None
     on_stage(f"Exporting the question encoder of {model_name} to {exported} (once)")
     return export_encoder(embeddings.transformer(), folder, exported, export_dir)
+
+
+def in_background(load: Callable[[], T]) -> Future[T]:
+    """``load()`` in a daemon thread, as a future (its error is raised where the result is asked for)."""
+    future: Future[T] = Future()
+
+    def run() -> None:
+        try:
+            future.set_result(load())
+        except BaseException as error:
+            future.set_exception(error)
+
+    threading.Thread(target=run, name="rag-loading", daemon=True).start()
+    return future

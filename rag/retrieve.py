@@ -3,12 +3,9 @@
 from __future__ import annotations
 
 import logging
-import threading
 from collections import Counter
-from collections.abc import Callable
-from concurrent.futures import Future
 from dataclasses import dataclass
-from typing import Literal, TypeVar
+from typing import Literal
 
 import numpy as np
 
@@ -17,13 +14,13 @@ from rag.index import Entry, IndexMissingError, Manifest, RagIndexError, read_ma
 from rag.language import detect_language
 from rag.language import preload as preload_language_model
 from rag.lexical import LexicalIndex, read_as
+from rag.query_encoder import in_background
 from rag.references import DocumentNames, matches, parse_reference
 from rag.textfix import valid_text
 
 logger = logging.getLogger(__name__)
 
 Mode = Literal["hybrid", "dense", "bm25"]
-T = TypeVar("T")
 # Titles, headings and date lines name things but rarely answer; the reference matcher finds them.
 _NOT_CONTENT = {"title", "heading", "date"}
 
@@ -72,7 +69,7 @@ class ParagraphIndex:
         # The question encoder and the language model load in background threads (most of their time is
         # spent outside the GIL: ONNX Runtime, LZMA) while the index files open here.
         dense = settings.dense_weight or settings.dense_weight_other_language
-        self._encoder = _in_background(self._load_encoder) if dense else None
+        self._encoder = in_background(self._load_encoder) if dense else None
         preload_language_model()
         self.vectors = np.load(home / self.manifest.vectors_file, mmap_mode="r")
         self.lexical = LexicalIndex.load(home / self.manifest.bm25_dir, len(self.manifest.entries))
@@ -98,7 +95,7 @@ class ParagraphIndex:
     def embeddings(self):
         """What embeds questions (waits for the background load started when the index was opened)."""
         if self._encoder is None:  # not loaded ahead: the settings give the dense ranking no weight
-            self._encoder = _in_background(self._load_encoder)
+            self._encoder = in_background(self._load_encoder)
         return self._encoder.result()
 
     def _load_encoder(self):
@@ -243,20 +240,6 @@ class ParagraphIndex:
             and (not named or self.manifest.entries[position].doc_id in named)
         ]
         return found if len(found) <= self.settings.fetch_k else []
-
-
-def _in_background(load: Callable[[], T]) -> Future[T]:
-    """``load()`` in a daemon thread, as a future (its error is raised where the result is asked for)."""
-    future: Future[T] = Future()
-
-    def run() -> None:
-        try:
-            future.set_result(load())
-        except BaseException as error:
-            future.set_exception(error)
-
-    threading.Thread(target=run, name="rag-encoder", daemon=True).start()
-    return future
 
 
 def _passes(entry: Entry, docs: list[str] | None, sections: list[str] | None) -> bool:

@@ -66,17 +66,9 @@ class Service:
     def settings(self) -> Settings:
         return self.assistant.settings
 
-    def warm_up(self) -> None:
-        """Open the index and load the encoder now (a missing index is reported by ``readiness``)."""
-        try:
-            self.assistant.warm_up()
-        except RagIndexError as error:
-            logger.warning("not ready: %s", error)
-
     def start_warm_up(self) -> None:
-        """``warm_up`` in a background thread; ``readiness`` says "loading" until it is done."""
-        self._warming = threading.Thread(target=self.warm_up, name="rag-warm-up", daemon=True)
-        self._warming.start()
+        """The assistant's warm-up in a background thread; ``readiness`` says "loading" until it is done."""
+        self._warming = self.assistant.start_warm_up()
 
     def readiness(self) -> Readiness:
         """Ready when the index is open (and the warm-up, if started, is done)."""

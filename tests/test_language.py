@@ -45,3 +45,26 @@ def test_a_hyphenated_compound_is_translated_part_by_part() -> None:
 def test_common_words_of_the_documents_are_in_the_glossary() -> None:
     french, rest = glossary_terms("a rapid answer in these areas, research and its quality")
     assert rest == [] and {"rapide rapidement", "domaines domaine", "recherches recherche"} <= set(french)
+
+
+def test_the_unpacked_language_model_identifies_as_py3langids_own(tmp_path, monkeypatch) -> None:
+    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+    from rag.language import LANGUAGES, _load_identifier, _model_arrays
+
+    own = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+    own.set_languages(list(LANGUAGES))
+    texts = [
+        "Quand s'est tenu le deuxième atelier ?", "Who signed the letter?", "¿Quién firmó la carta?",
+        "Wer hat den Brief unterzeichnet?", "Кто подписал письмо?", "من وقع الرسالة؟", "谁签署了这封信？", "OSCE", "",
+    ]  # fmt: skip
+    for cache in (tmp_path / "cache", tmp_path / "cache"):  # unpacked the first time, read back the second
+        monkeypatch.setenv("XDG_CACHE_HOME", str(cache))
+        _load_identifier.cache_clear()
+        assert [_load_identifier().classify(text) for text in texts] == [own.classify(text) for text in texts]
+    assert any((tmp_path / "cache" / "rag" / "models").glob("py3langid-*/ptc.npy"))
+    unwritable = tmp_path / "a-file"
+    unwritable.write_text("")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(unwritable))  # the cache cannot be made: unpacked in memory
+    assert len(_model_arrays()) == 6
+    _load_identifier.cache_clear()
