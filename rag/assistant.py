@@ -77,11 +77,10 @@ class Assistant:
         Raises:
             RagIndexError: no index for these settings (the message names the command to run).
         """
-        with self._lock:
-            index = self.index
-            if self.settings.dense_weight or self.settings.dense_weight_other_language:
-                index.embeddings  # noqa: B018 - loads the model
-            language_model()
+        index = self.index  # the lock is held only while the index opens: a question meanwhile waits for no more
+        if self.settings.dense_weight or self.settings.dense_weight_other_language:
+            index.embeddings  # noqa: B018 - waits for the encoder, which started loading when the index opened
+        language_model()
 
     def start_warm_up(self) -> threading.Thread:
         """``warm_up`` in a daemon thread, so that the first question does not wait for the loading; a missing
