@@ -1,7 +1,7 @@
 """Streamlit chat over the documents: cited answers, source cards, document view.
 
 A thin layer over ``rag``: run it with ``make run`` (or ``streamlit run app.py``).
-Document, model and user text is always shown as escaped HTML (``rag.ui``), never as
+Document, model and user text is always shown as escaped HTML (``rag.interfaces.ui``), never as
 Markdown: nothing in a document or an answer is rendered as markup, a link or an image.
 """
 
@@ -13,13 +13,13 @@ import mimetypes
 import streamlit as st
 import streamlit.components.v1 as components
 
-from rag.answer import Answer
-from rag.assistant import Assistant
+from rag.answering.answer import Answer
+from rag.answering.assistant import Assistant
 from rag.config import Settings
-from rag.corpus import SUFFIXES, Document, EmptyCorpusError, load_corpus
-from rag.index import IndexBusyError, RagIndexError, build_index, manifest_version, read_manifest
-from rag.library import REMOVED, DocumentError, add_document, listing, original_file, remove_document
-from rag.ui import (
+from rag.indexing.index import IndexBusyError, RagIndexError, build_index, manifest_version, read_manifest
+from rag.ingest.corpus import SUFFIXES, Document, EmptyCorpusError, load_corpus
+from rag.ingest.library import REMOVED, DocumentError, add_document, listing, original_file, remove_document
+from rag.interfaces.ui import (
     caption_html,
     document_metadata_html,
     escape_markdown,

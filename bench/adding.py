@@ -1,7 +1,7 @@
 """Time from adding a document to its first cited answer, against rebuilding the index from scratch.
 
 In a copy of the corpus, with the embedding model already loaded (as in the running app): the index of
-the corpus is built, then a document is added (``rag.library.add_document``, what the app's upload
+the corpus is built, then a document is added (``rag.ingest.library.add_document``, what the app's upload
 calls) and a question asked (the Assistant reloads the index first, as the app does); for comparison, a
 fresh index of the corpus with that document is built from scratch. Any file ``load_document`` reads
 can be given (a PDF once that format is read).
@@ -17,11 +17,11 @@ import tempfile
 import time
 from pathlib import Path
 
-from rag.assistant import Assistant
+from rag.answering.assistant import Assistant
 from rag.config import Settings
-from rag.embeddings import load_embeddings
-from rag.index import build_index
-from rag.library import add_document
+from rag.indexing.embeddings import load_embeddings
+from rag.indexing.index import build_index
+from rag.ingest.library import add_document
 
 REPO = Path(__file__).resolve().parent.parent
 LETTER = REPO / "tests" / "data" / "un_en_es" / "2023-05-10_letter_norway_oslo_workshop_declaration.txt"

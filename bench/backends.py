@@ -23,12 +23,12 @@ import numpy as np
 from figures import Figure, machine, number, save
 
 from rag.config import Settings
-from rag.corpus import load_corpus
-from rag.embeddings import load_embeddings
-from rag.evaluate import evaluate_retrieval
-from rag.index import build_index, entries_for
-from rag.models import BACKENDS, ModelUnavailableError, check_backend
-from rag.questions import load_questions
+from rag.evaluation.evaluate import evaluate_retrieval
+from rag.evaluation.questions import load_questions
+from rag.indexing.embeddings import load_embeddings
+from rag.indexing.index import build_index, entries_for
+from rag.indexing.models import BACKENDS, ModelUnavailableError, check_backend
+from rag.ingest.corpus import load_corpus
 
 REPO = Path(__file__).resolve().parent.parent
 MODES = ("hybrid", "dense")

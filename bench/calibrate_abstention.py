@@ -1,4 +1,4 @@
-"""Fit the abstention decision (rag/abstention.py) on labelled questions, and measure it.
+"""Fit the abstention decision (rag/answering/abstention.py) on labelled questions, and measure it.
 
 For every question of the fitting sets, the paragraphs are retrieved as the assistant retrieves
 them and the evidence features computed; a logistic regression (scikit-learn) over them predicts
@@ -7,7 +7,7 @@ operating points and the precision/recall table; the model fitted on all of them
 ``--write`` stores in rag/data/abstention.json for the index's embedding model (and, over the
 features that do not depend on embeddings, for any other model), one for questions whose best
 paragraph is in their own language and one for those whose best paragraph is in another
-(``rag.abstention.regime``). ``--test`` sets are measured with those final models only: they
+(``rag.answering.abstention.regime``). ``--test`` sets are measured with those final models only: they
 are not fitted on. Every set is retrieved from the index of the settings (``RAG_INDEX_DIR``): one
 index of all the documents the sets are about.
 
@@ -28,12 +28,12 @@ from sklearn.model_selection import StratifiedKFold, cross_val_predict
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
-from rag.abstention import FEATURES, LEXICAL_FEATURES, LEXICAL_MODEL, OTHER_LANGUAGE, SAME_LANGUAGE, regime
-from rag.assistant import Assistant
+from rag.answering.abstention import FEATURES, LEXICAL_FEATURES, LEXICAL_MODEL, OTHER_LANGUAGE, SAME_LANGUAGE, regime
+from rag.answering.assistant import Assistant
+from rag.answering.extractive import evidence
 from rag.config import Settings
-from rag.conversation import standalone_question
-from rag.extractive import evidence
-from rag.questions import load_questions
+from rag.evaluation.questions import load_questions
+from rag.search.conversation import standalone_question
 
 CALIBRATIONS = Path(__file__).resolve().parent.parent / "rag" / "data" / "abstention.json"
 # The operating points: at most this share of answerable questions abstained on (out of fold) ...
@@ -100,7 +100,7 @@ def table(probabilities: np.ndarray, answerable: np.ndarray) -> list[str]:
 
 
 def fitted(model: object, names: tuple[str, ...], lower: float, upper: float) -> dict:
-    """The fitted pipeline as rag.abstention.Calibration's fields."""
+    """The fitted pipeline as rag.answering.abstention.Calibration's fields."""
     scaler, regression = model.named_steps["standardscaler"], model.named_steps["logisticregression"]
     return {
         "features": list(names),

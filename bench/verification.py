@@ -17,11 +17,11 @@ import argparse
 import json
 from pathlib import Path
 
+from rag.answering.verify import check_sentence
 from rag.config import Settings
-from rag.corpus import load_corpus
-from rag.index import entries_for
-from rag.retrieve import Hit
-from rag.verify import check_sentence
+from rag.indexing.index import entries_for
+from rag.ingest.corpus import load_corpus
+from rag.search.retrieve import Hit
 
 
 def main() -> None:

@@ -1,6 +1,6 @@
 """Cited question answering over UN and OSCE documents, in the UN's languages and others.
 
-The names below are imported on first use (PEP 562), so ``import rag.cli`` or ``from rag import
+The names below are imported on first use (PEP 562), so ``import rag.interfaces.cli`` or ``from rag import
 Settings`` does not load the index, the HTTP client and the document readers it does not need.
 """
 
@@ -9,25 +9,25 @@ from typing import TYPE_CHECKING
 
 # Each public name and the module it lives in.
 _EXPORTS = {
-    "Answer": "rag.answer",
-    "Citation": "rag.answer",
-    "Assistant": "rag.assistant",
-    "RemoteRetriever": "rag.client",
+    "Answer": "rag.answering.answer",
+    "Citation": "rag.answering.answer",
+    "Assistant": "rag.answering.assistant",
+    "RemoteRetriever": "rag.interfaces.client",
     "Settings": "rag.config",
-    "Document": "rag.corpus",
-    "EmptyCorpusError": "rag.corpus",
-    "Paragraph": "rag.corpus",
-    "load_corpus": "rag.corpus",
-    "parse_document": "rag.corpus",
-    "IndexBusyError": "rag.index",
-    "IndexMissingError": "rag.index",
-    "build_index": "rag.index",
-    "DocumentError": "rag.library",
-    "add_document": "rag.library",
-    "remove_document": "rag.library",
-    "DocumentInfo": "rag.metadata",
-    "ParagraphRetriever": "rag.retriever",
-    "load_retriever": "rag.retriever",
+    "Document": "rag.ingest.corpus",
+    "EmptyCorpusError": "rag.ingest.corpus",
+    "Paragraph": "rag.ingest.corpus",
+    "load_corpus": "rag.ingest.corpus",
+    "parse_document": "rag.ingest.corpus",
+    "IndexBusyError": "rag.indexing.index",
+    "IndexMissingError": "rag.indexing.index",
+    "build_index": "rag.indexing.index",
+    "DocumentError": "rag.ingest.library",
+    "add_document": "rag.ingest.library",
+    "remove_document": "rag.ingest.library",
+    "DocumentInfo": "rag.ingest.metadata",
+    "ParagraphRetriever": "rag.search.retriever",
+    "load_retriever": "rag.search.retriever",
 }
 
 __all__ = [
@@ -53,15 +53,15 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:
-    from rag.answer import Answer, Citation
-    from rag.assistant import Assistant
-    from rag.client import RemoteRetriever
+    from rag.answering.answer import Answer, Citation
+    from rag.answering.assistant import Assistant
     from rag.config import Settings
-    from rag.corpus import Document, EmptyCorpusError, Paragraph, load_corpus, parse_document
-    from rag.index import IndexBusyError, IndexMissingError, build_index
-    from rag.library import DocumentError, add_document, remove_document
-    from rag.metadata import DocumentInfo
-    from rag.retriever import ParagraphRetriever, load_retriever
+    from rag.indexing.index import IndexBusyError, IndexMissingError, build_index
+    from rag.ingest.corpus import Document, EmptyCorpusError, Paragraph, load_corpus, parse_document
+    from rag.ingest.library import DocumentError, add_document, remove_document
+    from rag.ingest.metadata import DocumentInfo
+    from rag.interfaces.client import RemoteRetriever
+    from rag.search.retriever import ParagraphRetriever, load_retriever
 
 
 def __getattr__(name: str) -> object:

@@ -52,7 +52,7 @@ class Settings(BaseSettings):
     query_encoder: Literal["light", "full"] = Field(
         "light",
         description="How questions are embedded: light runs the encoder `rag index` exports to ONNX (ONNX Runtime "
-        "and tokenizers, no torch: a new process answers in seconds, rag/query_encoder.py), with the same "
+        "and tokenizers, no torch: a new process answers in seconds, rag/indexing/query_encoder.py), with the same "
         "weights as the documents' vectors; full loads sentence-transformers, as the index build does. Light "
         "falls back to full for a model it cannot reproduce or whose export is missing.",
     )
@@ -88,7 +88,7 @@ class Settings(BaseSettings):
         True,
         description="Apply the rules on the forms of French and English questions about French paragraphs "
         "(what a question names that no document mentions, the kind of answer it wants); off, only the "
-        "calibrated decision of rag/abstention.py abstains. Measured in the README's ablation.",
+        "calibrated decision of rag/answering/abstention.py abstains. Measured in the README's ablation.",
     )
     verify_max_unsupported: float = Field(
         0.34,

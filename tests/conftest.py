@@ -9,7 +9,7 @@ import pytest
 
 from fake_openai import FakeChatServer, fake_openai_server
 from rag.config import Settings
-from rag.corpus import Document, load_corpus
+from rag.ingest.corpus import Document, load_corpus
 
 REPO = Path(__file__).resolve().parent.parent
 CORPUS = REPO / "corpus"
@@ -43,11 +43,11 @@ def fake_embeddings(monkeypatch: pytest.MonkeyPatch) -> None:
     """Deterministic hash embeddings instead of MiniLM, where the model is not the point."""
     from langchain_core.embeddings import DeterministicFakeEmbedding
 
-    import rag.embeddings
+    import rag.indexing.embeddings
 
     fake = DeterministicFakeEmbedding(size=32)
-    monkeypatch.setattr(rag.embeddings, "load_embeddings", lambda name, *_: fake)
-    # Questions too go through the fake, not through the light encoder of the real model (rag.query_encoder).
+    monkeypatch.setattr(rag.indexing.embeddings, "load_embeddings", lambda name, *_: fake)
+    # Questions too go through the fake, not through the light encoder of the real model (rag.indexing.query_encoder).
     monkeypatch.setenv("RAG_QUERY_ENCODER", "full")
     # Fake vectors carry no meaning: keep them out of the fused ranking (and so out of the abstention decision).
     monkeypatch.setenv("RAG_DENSE_WEIGHT", "0")
@@ -85,8 +85,8 @@ def served_settings(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Settin
 def served_url(served_settings: Settings) -> Iterator[str]:
     """The base URL of a live `rag serve` (uvicorn in a thread, on loopback) over ``served_settings``."""
     from live_server import live_server
-    from rag.http_api import create_app
-    from rag.service import Service
+    from rag.interfaces.http_api import create_app
+    from rag.interfaces.service import Service
 
     with live_server(create_app(Service.from_settings(served_settings))) as url:
         yield url

@@ -12,7 +12,7 @@ import uvicorn
 
 from conftest import CORPUS
 from rag.config import Settings
-from rag.index import build_index
+from rag.indexing.index import build_index
 
 
 @contextmanager
@@ -44,11 +44,11 @@ def fake_index(directory: Path, **overrides: object) -> Iterator[Settings]:
     import pytest
     from langchain_core.embeddings import DeterministicFakeEmbedding
 
-    import rag.embeddings
+    import rag.indexing.embeddings
 
     fake = DeterministicFakeEmbedding(size=32)
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(rag.embeddings, "load_embeddings", lambda name, *_: fake)
+        patch.setattr(rag.indexing.embeddings, "load_embeddings", lambda name, *_: fake)
         values = {
             "corpus_dir": CORPUS,
             "dense_weight": 0,
@@ -82,7 +82,7 @@ def rag_command(arguments: list[str], settings: Settings, log: Path, ready_path:
         "RAG_DENSE_WEIGHT": "0",  # the index has fake vectors: no encoder in the server
         "RAG_DENSE_WEIGHT_OTHER_LANGUAGE": "0",
     }
-    command = [sys.executable, "-m", "rag.cli", *arguments, "--port", str(port)]
+    command = [sys.executable, "-m", "rag.interfaces.cli", *arguments, "--port", str(port)]
     server = subprocess.Popen(command, cwd=REPO, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:

@@ -12,12 +12,12 @@ import streamlit as st
 from filelock import FileLock
 from streamlit.testing.v1 import AppTest
 
-import rag.index
+import rag.indexing.index
 from conftest import DATA, REPO
 from rag.config import Settings
-from rag.corpus import load_corpus
-from rag.index import build_index
-from rag.ui import STRINGS, escape_markdown
+from rag.indexing.index import build_index
+from rag.ingest.corpus import load_corpus
+from rag.interfaces.ui import STRINGS, escape_markdown
 
 pytestmark = pytest.mark.usefixtures("fake_embeddings")
 
@@ -135,7 +135,7 @@ def test_rebuild_failing_otherwise_says_why_and_the_app_goes_on(app: AppTest, mo
     def disk_full(*args, **kwargs):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(rag.index, "build_index", disk_full)
+    monkeypatch.setattr(rag.indexing.index, "build_index", disk_full)
     rebuild_button(app).click().run()
     assert not app.exception
     assert "No space left on device" in app.sidebar.warning[0].value

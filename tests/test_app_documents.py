@@ -13,8 +13,8 @@ from streamlit.testing.v1 import AppTest
 
 from conftest import CORPUS, DATA, REPO
 from rag.config import Settings
-from rag.index import build_index, read_manifest
-from rag.ui import STRINGS, paragraph_html, source_card_html
+from rag.indexing.index import build_index, read_manifest
+from rag.interfaces.ui import STRINGS, paragraph_html, source_card_html
 
 pytestmark = pytest.mark.usefixtures("fake_embeddings")
 

@@ -16,8 +16,8 @@ import pytest
 
 from conftest import DATA, REPO
 from rag.config import Settings
-from rag.corpus import load_corpus
-from rag.index import build_index
+from rag.indexing.index import build_index
+from rag.ingest.corpus import load_corpus
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_FLAGS = [

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from rag.cli import main
+from rag.interfaces.cli import main
 
 FIELDS = {"id", "source", "doc_title", "letter", "section", "paragraph", "lines", "text"}
 

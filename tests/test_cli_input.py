@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from rag.cli import main
 from rag.config import Settings
-from rag.index import build_index
+from rag.indexing.index import build_index
+from rag.interfaces.cli import main
 
 pytestmark = pytest.mark.usefixtures("fake_embeddings")
 
@@ -48,9 +48,9 @@ def test_a_number_of_paragraphs_below_one_is_refused(k: str, capsys: pytest.Capt
 
 
 def test_a_missing_gguf_file_is_a_message(index, monkeypatch, capsys: pytest.CaptureFixture[str]) -> None:
-    import rag.llm
+    import rag.answering.llm
 
-    monkeypatch.setattr(rag.llm, "packaged_smollm2", lambda: None)
+    monkeypatch.setattr(rag.answering.llm, "packaged_smollm2", lambda: None)
     assert main(["ask", "Quand s'est tenu le Séminaire d'Antalya ?", "--llm", "gguf"]) == 1
     assert "no GGUF file" in capsys.readouterr().err
 

@@ -1,4 +1,4 @@
-"""rag.client.RemoteRetriever against a live `rag serve` on loopback: LangChain's suite, and the same Documents."""
+"""RemoteRetriever (rag.interfaces.client) against a live `rag serve` on loopback: LangChain's suite, same Documents."""
 
 from __future__ import annotations
 
@@ -10,11 +10,11 @@ from langchain_tests.integration_tests import RetrieversIntegrationTests
 from pydantic import SecretStr
 
 from live_server import live_server
-from rag.client import RemoteRetriever, RemoteRetrieverError
 from rag.config import Settings
-from rag.http_api import create_app
-from rag.retriever import load_retriever
-from rag.service import Service
+from rag.interfaces.client import RemoteRetriever, RemoteRetrieverError
+from rag.interfaces.http_api import create_app
+from rag.interfaces.service import Service
+from rag.search.retriever import load_retriever
 
 pytestmark = pytest.mark.slow  # starts a server
 

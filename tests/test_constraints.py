@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from rag.constraints import answers_the_type, quantities, requirement, specifics, unmentioned
-from rag.lexical import tokenize
+from rag.answering.constraints import answers_the_type, quantities, requirement, specifics, unmentioned
+from rag.indexing.lexical import tokenize
 
 CORPUS = (
     "Exprimant notre gratitude au Gouvernement roumain, qui a accueilli le deuxième atelier sous-régional "

@@ -10,8 +10,8 @@ from types import SimpleNamespace
 import numpy as np
 import pytest
 
-from rag.embeddings import DOCUMENT_PROMPTS, _prompt_name, load_embeddings, load_model
-from rag.models import ModelUnavailableError, resolve_model_path
+from rag.indexing.embeddings import DOCUMENT_PROMPTS, _prompt_name, load_embeddings, load_model
+from rag.indexing.models import ModelUnavailableError, resolve_model_path
 
 SENTENCES = {
     "fr": "L'OSCE condamne tous les actes de terrorisme, quels qu'en soient les motifs.",

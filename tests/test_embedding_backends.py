@@ -10,8 +10,8 @@ import pytest
 from pydantic import ValidationError
 
 from rag.config import Settings
-from rag.embeddings import load_embeddings
-from rag.models import ModelUnavailableError, check_backend
+from rag.indexing.embeddings import load_embeddings
+from rag.indexing.models import ModelUnavailableError, check_backend
 
 SENTENCES = [
     "Le Conseil de sécurité décide de proroger le mandat de la mission jusqu'au 31 mars.",

@@ -8,14 +8,14 @@ from pathlib import Path
 import pytest
 from langchain_core.language_models.fake_chat_models import FakeListChatModel
 
-import rag.llm
+import rag.answering.llm
 from conftest import REPO
-from rag.cli import main
 from rag.config import Settings
-from rag.evaluate import RetrievalReport, answer_assistant, evaluate_answers
-from rag.index import build_index
-from rag.questions import load_questions
-from rag.report import answer_table, as_json, write_report
+from rag.evaluation.evaluate import RetrievalReport, answer_assistant, evaluate_answers
+from rag.evaluation.questions import load_questions
+from rag.evaluation.report import answer_table, as_json, write_report
+from rag.indexing.index import build_index
+from rag.interfaces.cli import main
 
 pytestmark = pytest.mark.usefixtures("fake_embeddings")
 
@@ -66,7 +66,9 @@ def test_rag_eval_compares_answer_configurations(
     build_index(Settings())
     # "openai" stands for any chat model here.
     fake = unverifiable_model()
-    monkeypatch.setattr(rag.llm, "chat_model_from_settings", lambda s: fake if s.llm_provider == "openai" else None)
+    monkeypatch.setattr(
+        rag.answering.llm, "chat_model_from_settings", lambda s: fake if s.llm_provider == "openai" else None
+    )
     out = tmp_path / "report"
 
     code = main(

@@ -8,10 +8,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from rag.constraints import unaddressed, unmentioned
-from rag.focus import question_focus, yes_no_topic
-from rag.lexical import tokenize
-from rag.textfix import fold
+from rag.answering.constraints import unaddressed, unmentioned
+from rag.answering.focus import question_focus, yes_no_topic
+from rag.indexing.lexical import tokenize
+from rag.ingest.textfix import fold
 
 CORPUS = (
     "Les États participants s'efforceront de devenir parties, si possible d'ici le 31 décembre 2002, aux douze "

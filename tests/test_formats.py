@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from conftest import CORPUS, DATA
-from rag.corpus import load_corpus, load_document
+from rag.ingest.corpus import load_corpus, load_document
 from un_layout import Comparison, Generated, compare, generate
 
 TEXTS = sorted(CORPUS.glob("*.txt")) + sorted((DATA / "un_en_es").glob("*.txt"))
@@ -172,7 +172,7 @@ def test_a_pdf_of_page_furniture_only_is_skipped(tmp_path: Path, caplog: pytest.
 
 
 def test_a_raised_number_calls_a_note_but_a_unit_power_does_not() -> None:
-    from rag.textfix import strip_note_calls
+    from rag.ingest.textfix import strip_note_calls
 
     assert strip_note_calls("OSCE² et 12 m² de bureaux (2001)³", {"2", "3"}) == (
         "OSCE et 12 m² de bureaux (2001)",
@@ -260,7 +260,7 @@ def pdf_corpus(generated: dict[str, Generated], tmp_path: Path, monkeypatch: pyt
 
 
 def test_paragraphs_json_and_text_give_the_pages_of_a_pdf(pdf_corpus: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    from rag.cli import main
+    from rag.interfaces.cli import main
 
     assert main(["paragraphs", "--json"]) == 0
     records = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
@@ -274,9 +274,9 @@ def test_paragraphs_json_and_text_give_the_pages_of_a_pdf(pdf_corpus: Path, caps
 
 @pytest.mark.usefixtures("fake_embeddings")
 def test_an_answer_from_a_pdf_cites_the_paragraph_and_its_page(pdf_corpus: Path) -> None:
-    from rag.assistant import Assistant
+    from rag.answering.assistant import Assistant
     from rag.config import Settings
-    from rag.index import build_index, read_manifest
+    from rag.indexing.index import build_index, read_manifest
 
     build_index(Settings())
     entries = read_manifest(Settings()).entries
@@ -362,7 +362,7 @@ def _words(document) -> list[str]:
 )
 @given(st.lists(source_line, min_size=1, max_size=120))
 def test_no_word_of_a_generated_document_is_lost_or_doubled_in_its_pdf(tmp_path: Path, lines: list[str]) -> None:
-    from rag.corpus import parse_document
+    from rag.ingest.corpus import parse_document
     from un_layout import write_pdf
 
     text = "\n".join(lines)
@@ -453,7 +453,7 @@ def test_a_word_file_with_typed_numbers_a_heading_style_and_a_table(tmp_path: Pa
 )
 @given(st.lists(source_line, min_size=1, max_size=80))
 def test_no_word_of_a_generated_document_is_lost_or_doubled_in_its_word_file(tmp_path: Path, lines: list[str]) -> None:
-    from rag.corpus import parse_document
+    from rag.ingest.corpus import parse_document
     from un_layout import write_docx
 
     text = "\n".join(lines)

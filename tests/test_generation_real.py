@@ -9,11 +9,11 @@ import re
 
 import pytest
 
-from rag.assistant import Assistant
+from rag.answering.assistant import Assistant
+from rag.answering.llm import Generator, chat_model_from_settings, packaged_smollm2
+from rag.answering.verify import Evidence, draft_sentences, unsupported, verify
 from rag.config import Settings
-from rag.index import build_index
-from rag.llm import Generator, chat_model_from_settings, packaged_smollm2
-from rag.verify import Evidence, draft_sentences, unsupported, verify
+from rag.indexing.index import build_index
 
 pytestmark = [
     pytest.mark.slow,
@@ -39,7 +39,7 @@ def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
 
 
 def test_real_model_claims_are_checked_and_wrong_ones_caught(settings: Settings) -> None:
-    from rag.retrieve import ParagraphIndex
+    from rag.search.retrieve import ParagraphIndex
 
     index = ParagraphIndex(settings)
     generator = Generator(chat_model_from_settings(settings), settings)

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from rag.corpus import Document
+from rag.ingest.corpus import Document
 
 
 def labels(document: Document, section: str | None = None, kind: str = "paragraph") -> list[str]:

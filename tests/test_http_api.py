@@ -16,16 +16,16 @@ from pydantic import SecretStr
 
 from conftest import CORPUS
 from live_server import fake_index, live_server, rag_command
-from rag.answer import Answer
-from rag.assistant import Assistant
-from rag.cli import main
+from rag.answering.answer import Answer
+from rag.answering.assistant import Assistant
 from rag.config import Settings
-from rag.http_api import ServeConfigError, check_exposure, create_app, is_loopback
-from rag.index import build_index
-from rag.records import AnswerRecord
-from rag.retrieve import ParagraphIndex
-from rag.retriever import to_document
-from rag.service import Service
+from rag.indexing.index import build_index
+from rag.interfaces.cli import main
+from rag.interfaces.http_api import ServeConfigError, check_exposure, create_app, is_loopback
+from rag.interfaces.records import AnswerRecord
+from rag.interfaces.service import Service
+from rag.search.retrieve import ParagraphIndex
+from rag.search.retriever import to_document
 from test_serving import listening_addresses
 
 pytestmark = pytest.mark.slow  # starts servers

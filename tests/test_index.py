@@ -13,9 +13,9 @@ import pytest
 from langchain_core.embeddings import DeterministicFakeEmbedding
 
 from rag.config import Settings
-from rag.corpus import EmptyCorpusError
-from rag.index import IndexBusyError, IndexMissingError, build_index, chroma_client, collection, read_manifest
-from rag.retriever import load_retriever
+from rag.indexing.index import IndexBusyError, IndexMissingError, build_index, chroma_client, collection, read_manifest
+from rag.ingest.corpus import EmptyCorpusError
+from rag.search.retriever import load_retriever
 
 pytestmark = pytest.mark.usefixtures("fake_embeddings")
 
@@ -56,7 +56,7 @@ def test_ainvoke_works(corpus_copy: Path) -> None:
 
 @pytest.mark.parametrize("k", [0, -1])
 def test_k_below_one_is_refused_not_replaced(corpus_copy: Path, k: int, capsys: pytest.CaptureFixture[str]) -> None:
-    from rag.cli import main
+    from rag.interfaces.cli import main
 
     build_index(Settings())
     with pytest.raises(ValueError, match="greater than or equal to 1"):
@@ -205,7 +205,7 @@ def test_a_second_build_refuses_clearly_while_one_runs(corpus_copy: Path, tmp_pa
 
 
 def test_cli_retrieve_without_index_is_a_clear_error(corpus_copy: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    from rag.cli import main
+    from rag.interfaces.cli import main
 
     assert main(["retrieve", "terrorisme"]) == 1
     assert "Run `rag index`" in capsys.readouterr().err

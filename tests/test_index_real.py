@@ -16,9 +16,9 @@ from pathlib import Path
 import pytest
 
 from rag.config import Settings
-from rag.index import build_index, chroma_client, collection, read_manifest
-from rag.models import ModelUnavailableError, resolve_model_path
-from rag.retriever import load_retriever
+from rag.indexing.index import build_index, chroma_client, collection, read_manifest
+from rag.indexing.models import ModelUnavailableError, resolve_model_path
+from rag.search.retriever import load_retriever
 
 
 def free_port() -> int:
@@ -88,7 +88,7 @@ def test_a_build_killed_halfway_leaves_the_previous_index_usable(corpus_copy: Pa
             shutil.copy(path, corpus_copy / f"copie{copy:02d}_{path.name}")
 
     build = subprocess.Popen(
-        [sys.executable, "-m", "rag.cli", "index"],
+        [sys.executable, "-m", "rag.interfaces.cli", "index"],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         env=os.environ.copy(),
@@ -112,7 +112,7 @@ def test_a_build_killed_halfway_leaves_the_previous_index_usable(corpus_copy: Pa
     # Searched from a fresh process, as by the next `rag retrieve`: this one's Chroma has its
     # vectors in memory and does not see what the killed process wrote.
     retrieved = subprocess.run(
-        [sys.executable, "-m", "rag.cli", "retrieve", question, "--mode", "dense", "--json",
+        [sys.executable, "-m", "rag.interfaces.cli", "retrieve", question, "--mode", "dense", "--json",
          "-k", str(len(manifest.entries))],
         capture_output=True, text=True, check=True, env=os.environ.copy(),
     ).stdout  # fmt: skip

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from rag.language import detect_language, glossary_french_words, glossary_terms, to_french_terms
+from rag.languages.language import detect_language, glossary_french_words, glossary_terms, to_french_terms
 
 
 def test_detect_language() -> None:
@@ -50,7 +50,7 @@ def test_common_words_of_the_documents_are_in_the_glossary() -> None:
 def test_the_unpacked_language_model_identifies_as_py3langids_own(tmp_path, monkeypatch) -> None:
     from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
-    from rag.language import LANGUAGES, _load_identifier, _model_arrays
+    from rag.languages.language import LANGUAGES, _load_identifier, _model_arrays
 
     own = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
     own.set_languages(list(LANGUAGES))

@@ -17,9 +17,9 @@ import pytest
 from test_no_loss import assert_no_loss
 
 from conftest import DATA, REPO
-from rag.corpus import Document, Paragraph, load_corpus, parse_document
-from rag.layout import find_date
-from rag.paragraphs import furniture_lines
+from rag.ingest.corpus import Document, Paragraph, load_corpus, parse_document
+from rag.ingest.paragraphs import furniture_lines
+from rag.languages.layout import find_date
 
 UN_EN_ES = DATA / "un_en_es"
 QUESTIONS = REPO / "eval" / "un_en_es.jsonl"
@@ -357,8 +357,8 @@ def test_questions_find_their_paragraph_first_by_bm25(
     qid: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from rag.config import Settings
-    from rag.index import build_index, read_manifest
-    from rag.retrieve import ParagraphIndex
+    from rag.indexing.index import build_index, read_manifest
+    from rag.search.retrieve import ParagraphIndex
 
     monkeypatch.setenv("RAG_CORPUS_DIR", str(UN_EN_ES))
     monkeypatch.setenv("RAG_INDEX_DIR", str(tmp_path / "index"))

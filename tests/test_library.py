@@ -1,4 +1,4 @@
-"""Adding and removing documents (rag.library, rag add / rag remove): incremental, safe, concurrent.
+"""Adding and removing documents (rag.ingest.library, rag add / rag remove): incremental, safe, concurrent.
 
 Fake embeddings and a real Chroma in tmp_path, on a writable copy of the corpus.
 """
@@ -13,14 +13,14 @@ import pytest
 from filelock import FileLock
 from langchain_core.embeddings import DeterministicFakeEmbedding
 
-import rag.library
+import rag.ingest.library
 from conftest import DATA
-from rag.assistant import Assistant
-from rag.cli import main
+from rag.answering.assistant import Assistant
 from rag.config import Settings
-from rag.index import IndexBusyError, build_index, chroma_client, collection, read_manifest
-from rag.library import DocumentError, NameClashError, add_document, add_file, remove_document, safe_name
-from rag.retriever import load_retriever
+from rag.indexing.index import IndexBusyError, build_index, chroma_client, collection, read_manifest
+from rag.ingest.library import DocumentError, NameClashError, add_document, add_file, remove_document, safe_name
+from rag.interfaces.cli import main
+from rag.search.retriever import load_retriever
 
 pytestmark = pytest.mark.usefixtures("fake_embeddings")
 
@@ -235,7 +235,7 @@ def test_a_failed_index_write_puts_everything_back(
     def disk_full(*args, **kwargs):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(rag.library, "commit", disk_full)
+    monkeypatch.setattr(rag.ingest.library, "commit", disk_full)
     changed = NORWAY.read_bytes().replace(b"37 per cent", b"41 per cent")
     with pytest.raises(OSError, match="No space left"):
         add_document(settings, NORWAY.name, changed, on_clash="replace")
@@ -355,10 +355,10 @@ def test_cli_add_asks_on_a_terminal(
 def test_a_page_range_goes_from_the_paragraph_to_the_manifest_and_the_citation(tmp_path: Path) -> None:
     from dataclasses import replace
 
-    from rag.answer import Answer
-    from rag.corpus import load_document
-    from rag.extractive import citation_for
-    from rag.index import Manifest, entries_for
+    from rag.answering.answer import Answer
+    from rag.answering.extractive import citation_for
+    from rag.indexing.index import Manifest, entries_for
+    from rag.ingest.corpus import load_document
 
     document = load_document(NORWAY)
 
@@ -384,7 +384,7 @@ def test_a_build_without_progress_bars_still_reports_its_progress(corpus_copy: P
 
 
 def test_only_files_of_the_corpus_folder_are_given_for_download(corpus_copy: Path, tmp_path: Path) -> None:
-    from rag.library import original_file
+    from rag.ingest.library import original_file
 
     (tmp_path / "secret.txt").write_text("not a document", encoding="utf-8")
     (corpus_copy / ".removed").mkdir()
@@ -398,9 +398,9 @@ def test_only_files_of_the_corpus_folder_are_given_for_download(corpus_copy: Pat
 FAKE_ADD = """
 import sys
 from langchain_core.embeddings import DeterministicFakeEmbedding
-import rag.embeddings
-rag.embeddings.load_embeddings = lambda name, *_: DeterministicFakeEmbedding(size=32)
-from rag.cli import main
+import rag.indexing.embeddings
+rag.indexing.embeddings.load_embeddings = lambda name, *_: DeterministicFakeEmbedding(size=32)
+from rag.interfaces.cli import main
 sys.exit(main(["add", sys.argv[1]]))
 """
 
@@ -451,7 +451,7 @@ def test_a_failure_after_the_manifest_is_written_keeps_the_new_file(
 SLOW_ADD = """
 import sys, time
 from langchain_core.embeddings import DeterministicFakeEmbedding
-import rag.embeddings
+import rag.indexing.embeddings
 
 class Slow(DeterministicFakeEmbedding):
     def embed_documents(self, texts):
@@ -461,9 +461,9 @@ class Slow(DeterministicFakeEmbedding):
         print("embedded", time.time(), flush=True)
         return vectors
 
-rag.embeddings.load_embeddings = lambda name, *_: Slow(size=32)
+rag.indexing.embeddings.load_embeddings = lambda name, *_: Slow(size=32)
 from rag.config import Settings
-from rag.library import add_file
+from rag.ingest.library import add_file
 from pathlib import Path
 add_file(Settings(), Path(sys.argv[1]))
 """

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from conftest import CORPUS
-from rag.corpus import load_corpus
+from rag.ingest.corpus import load_corpus
 
 BIG_TEXT = "de la coopération contre le terrorisme\n" * 2_000  # 80 KB
 

@@ -18,9 +18,9 @@ from pydantic import SecretStr
 from conftest import REPO
 from live_server import live_server, rag_command
 from rag.config import Settings
-from rag.http_api import Guard
-from rag.mcp_server import create_server
-from rag.service import Service
+from rag.interfaces.http_api import Guard
+from rag.interfaces.mcp_server import create_server
+from rag.interfaces.service import Service
 
 pytestmark = pytest.mark.slow  # starts servers
 
@@ -38,7 +38,7 @@ def stdio_server(served_settings: Settings) -> StdioServerParameters:
         "RAG_DENSE_WEIGHT": "0",
         "RAG_DENSE_WEIGHT_OTHER_LANGUAGE": "0",
     }
-    return StdioServerParameters(command=sys.executable, args=["-m", "rag.cli", "mcp"], env=env, cwd=REPO)
+    return StdioServerParameters(command=sys.executable, args=["-m", "rag.interfaces.cli", "mcp"], env=env, cwd=REPO)
 
 
 async def test_the_tools_over_stdio(served_settings: Settings) -> None:

@@ -9,8 +9,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import CORPUS
-from rag.corpus import Paragraph, parse_document
-from rag.paragraphs import _SEPARATOR, furniture_lines
+from rag.ingest.corpus import Paragraph, parse_document
+from rag.ingest.paragraphs import _SEPARATOR, furniture_lines
 
 
 def tokens(text: str) -> list[str]:

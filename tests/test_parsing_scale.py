@@ -16,7 +16,7 @@ from contextlib import contextmanager
 
 import pytest
 
-from rag.corpus import parse_document
+from rag.ingest.corpus import parse_document
 
 DEADLINE_S = 30
 LINE = "de la coopération internationale contre le terrorisme et la criminalité organisée dans\n"

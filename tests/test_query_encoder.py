@@ -1,4 +1,4 @@
-"""Questions embedded without torch (rag.query_encoder), and dense search over the index's vector snapshot."""
+"""Questions embedded without torch (rag.indexing.query_encoder), and dense search over the index's vector snapshot."""
 
 from __future__ import annotations
 
@@ -12,9 +12,9 @@ import pytest
 
 from conftest import REPO
 from rag.config import Settings
-from rag.index import IndexMissingError, build_index, chroma_client, collection, read_manifest
-from rag.query_encoder import load_query_encoder, prepare, read_pipeline
-from rag.retrieve import ParagraphIndex
+from rag.indexing.index import IndexMissingError, build_index, chroma_client, collection, read_manifest
+from rag.indexing.query_encoder import load_query_encoder, prepare, read_pipeline
+from rag.search.retrieve import ParagraphIndex
 
 QUESTIONS = [
     "Quand s'est tenu le deuxième atelier sous-régional ?",
@@ -37,7 +37,7 @@ def exported(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.mark.slow
 def test_light_encoder_gives_the_full_stacks_vectors(exported: Path) -> None:
-    from rag.embeddings import load_embeddings
+    from rag.indexing.embeddings import load_embeddings
 
     light = load_query_encoder("all-MiniLM-L6-v2", "torch", exported)
     assert light is not None
@@ -53,7 +53,7 @@ def test_light_encoder_imports_neither_torch_nor_sentence_transformers(exported:
     script = f"""
 import sys
 from pathlib import Path
-from rag.query_encoder import load_query_encoder
+from rag.indexing.query_encoder import load_query_encoder
 encoder = load_query_encoder("all-MiniLM-L6-v2", "torch", Path({str(exported)!r}))
 assert len(encoder.embed_query("Qui a signé la lettre ?")) == 384
 print([name for name in ("torch", "sentence_transformers", "transformers", "chromadb") if name in sys.modules])
@@ -126,9 +126,9 @@ def test_a_new_rag_ask_process_answers_without_torch_chroma_or_langchains_retrie
     build_index(Settings())
     script = """
 import sys
-from rag.cli import main
+from rag.interfaces.cli import main
 code = main(["ask", "Quand s'est tenu le deuxième atelier sous-régional ?"])
-heavy = ("torch", "sentence_transformers", "chromadb", "langchain_core.retrievers", "numba", "rag.llm")
+heavy = ("torch", "sentence_transformers", "chromadb", "langchain_core.retrievers", "numba", "rag.answering.llm")
 print("LOADED", [name for name in heavy if name in sys.modules])
 sys.exit(code)
 """

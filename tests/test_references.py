@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from rag.conversation import needs_context
-from rag.layout import OPERATIVE, PREAMBLE
-from rag.references import Reference, parse_reference
+from rag.languages.layout import OPERATIVE, PREAMBLE
+from rag.search.conversation import needs_context
+from rag.search.references import Reference, parse_reference
 
 
 @pytest.mark.parametrize(

@@ -7,11 +7,11 @@ import json
 import pytest
 
 from conftest import CORPUS, REPO
-from rag.assistant import Assistant
+from rag.answering.assistant import Assistant
 from rag.config import Settings
-from rag.evaluate import answer_metrics, evaluate_retrieval, run_answers
-from rag.index import build_index
-from rag.questions import load_questions
+from rag.evaluation.evaluate import answer_metrics, evaluate_retrieval, run_answers
+from rag.evaluation.questions import load_questions
+from rag.indexing.index import build_index
 
 
 @pytest.mark.slow

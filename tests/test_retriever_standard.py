@@ -8,9 +8,9 @@ import pytest
 from langchain_tests.integration_tests import RetrieversIntegrationTests
 
 from rag.config import Settings
-from rag.index import build_index
-from rag.retrieve import Mode, ParagraphIndex
-from rag.retriever import ParagraphRetriever
+from rag.indexing.index import build_index
+from rag.search.retrieve import Mode, ParagraphIndex
+from rag.search.retriever import ParagraphRetriever
 
 
 class ParagraphRetrieverStandardTests(RetrieversIntegrationTests):

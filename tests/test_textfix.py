@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from rag.paragraphs import split_blocks
-from rag.textfix import join_lines, repair_ocr, strip_note_calls
+from rag.ingest.paragraphs import split_blocks
+from rag.ingest.textfix import join_lines, repair_ocr, strip_note_calls
 
 
 @pytest.mark.parametrize(

@@ -6,10 +6,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from rag.index import Entry
-from rag.retrieve import Hit
-from rag.sentences import clauses, split_sentences
-from rag.verify import DraftVerifier, check_sentence, claims, verify
+from rag.answering.sentences import clauses, split_sentences
+from rag.answering.verify import DraftVerifier, check_sentence, claims, verify
+from rag.indexing.index import Entry
+from rag.search.retrieve import Hit
 
 ANTALYA = (
     "Le Séminaire international sur la coopération contre le terrorisme et la criminalité transnationale "

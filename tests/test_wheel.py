@@ -17,7 +17,7 @@ import pytest
 from conftest import CORPUS, REPO
 from fake_openai import FakeChatServer
 from rag.config import Settings
-from rag.index import build_index
+from rag.indexing.index import build_index
 
 pytestmark = pytest.mark.slow
 

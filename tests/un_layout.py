@@ -21,9 +21,9 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from rag.corpus import Document, parse_document
-from rag.paragraphs import _take_out_notes, furniture_lines
-from rag.textfix import _CALL_GROUPS, _NOTE_CALL, strip_note_calls
+from rag.ingest.corpus import Document, parse_document
+from rag.ingest.paragraphs import _take_out_notes, furniture_lines
+from rag.ingest.textfix import _CALL_GROUPS, _NOTE_CALL, strip_note_calls
 
 PAGE_WIDTH, PAGE_HEIGHT = 595.27, 841.89  # A4, points
 LEFT, RIGHT = 56.0, 56.0

@@ -1,0 +1,1 @@
+"""Answers: extractive quotes, the abstention decision, question analysis, generation and its verification."""

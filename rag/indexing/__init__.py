@@ -1,0 +1,1 @@
+"""The index: embeddings (models, exports, the light question encoder), BM25, Chroma, the manifest."""
