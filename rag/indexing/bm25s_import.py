@@ -7,6 +7,7 @@ idle cores, 1.2 s on loaded ones, so bm25s is imported here with numba hidden fr
 importable for the rest of the process (``rag eval`` imports ranx after this).
 """
 
+import logging
 import sys
 
 if "bm25s" not in sys.modules and "numba" not in sys.modules:
@@ -19,5 +20,7 @@ if "bm25s" not in sys.modules and "numba" not in sys.modules:
 
 import bm25s
 import bm25s.stopwords
+
+logging.getLogger("bm25s").setLevel(logging.WARNING)  # bm25s sets its logger to DEBUG when imported
 
 __all__ = ["bm25s"]

@@ -15,6 +15,7 @@ import os
 import re
 import shutil
 import tempfile
+import warnings
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Literal, get_args
@@ -212,7 +213,9 @@ def _export_onnx(auto_model: Any, target: Path, from_vectors: bool = False) -> N
     mask = (ids != 0).long()
     tokens = auto_model.get_input_embeddings()(ids).detach() if from_vectors else ids
     names = ["inputs_embeds" if from_vectors else "input_ids", *_INPUTS[1:]]
-    with torch.no_grad():
+    # The tracer's warnings are about Python branches it freezes; the shapes that matter are dynamic axes.
+    with torch.no_grad(), warnings.catch_warnings():
+        warnings.simplefilter("ignore")
         torch.onnx.export(
             Forward(auto_model).eval(),
             (tokens, mask, torch.zeros_like(ids)),
