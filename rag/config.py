@@ -147,6 +147,11 @@ class Settings(BaseSettings):
         "when empty.",
     )
 
+    @property
+    def searches_dense(self) -> bool:
+        """Whether the dense ranking has a weight for some question (else the encoder is never needed)."""
+        return bool(self.dense_weight or self.dense_weight_other_language)
+
     @field_validator("api_keys", "cors_origins", mode="before")
     @classmethod
     def _comma_separated(cls, value: object) -> object:

@@ -78,7 +78,7 @@ class Assistant:
             RagIndexError: no index for these settings (the message names the command to run).
         """
         index = self.index  # the lock is held only while the index opens: a question meanwhile waits for no more
-        if self.settings.dense_weight or self.settings.dense_weight_other_language:
+        if self.settings.searches_dense:
             index.embeddings  # noqa: B018 - waits for the encoder, which started loading when the index opened
         language_model()
 

@@ -8,8 +8,8 @@ transformers and torch (about 8 of 16 s on two cores). The index build keeps tha
 * the model folder is a plain sentence-transformers pipeline: a Transformer with a ``tokenizer.json``,
   mean or CLS pooling, then (or not) Normalize;
 * the encoder the settings' back-end runs has been exported (``rag index`` exports it: for the
-  ``torch`` back-end, the ``onnx`` copy of the same fp32 weights, whose vectors agree with torch's to
-  about 1e-6).
+  ``torch`` back-end, the same fp32 weights in ONNX with the word table kept beside the graph,
+  ``rag.indexing.models.QUESTION_EXPORT``; vectors agree with torch's to about 2e-7).
 
 Otherwise ``load_query_encoder`` returns None and the caller uses ``rag.indexing.embeddings``.
 """
@@ -48,6 +48,8 @@ _RUNTIME = {
 }
 _PIPELINE = ("sentence_transformers.models.Transformer", "sentence_transformers.models.Pooling")
 _NORMALIZE = "sentence_transformers.models.Normalize"
+# The pooling modes reproduced here (sentence-transformers' Pooling config keys); any other is left to the full stack.
+_POOLING = {"pooling_mode_mean_tokens": "mean", "pooling_mode_cls_token": "cls"}
 
 
 @dataclass(frozen=True)
@@ -70,14 +72,14 @@ def read_pipeline(folder: Path, query_prompt_names: tuple[str, ...] = ("query",)
         if not (folder / "tokenizer.json").is_file():
             return None
         pooling = json.loads((folder / modules[1]["path"] / "config.json").read_text(encoding="utf-8"))
-        modes = {mode for mode in ("cls", "mean", "max", "mean_sqrt_len") if pooling.get(f"pooling_mode_{mode}_tokens")}
-        modes |= {"cls"} if pooling.get("pooling_mode_cls_token") else set()
-        if len(modes) != 1 or not modes <= {"cls", "mean"} or pooling.get("include_prompt", True) is False:
+        modes = [key for key, on in pooling.items() if key.startswith("pooling_mode_") and on]
+        if len(modes) != 1 or modes[0] not in _POOLING or pooling.get("include_prompt", True) is False:
             return None
         config = _json(folder / "sentence_bert_config.json")
         prompts = _json(folder / "config_sentence_transformers.json").get("prompts") or {}
         prompt = next((prompts[name] for name in query_prompt_names if prompts.get(name)), "")
-        return Pipeline(prompt, int(config.get("max_seq_length") or 512), bool(config.get("do_lower_case")), *modes)
+        max_length = int(config.get("max_seq_length") or 512)
+        return Pipeline(prompt, max_length, bool(config.get("do_lower_case")), _POOLING[modes[0]])
     except (OSError, ValueError, KeyError, IndexError, TypeError) as error:
         logger.debug("%s: not a pipeline the light query encoder reproduces (%s)", folder, error)
         return None
@@ -91,19 +93,14 @@ class QueryEncoder:
     """Embeds questions (after the model's query prompt) as ``LocalEmbeddings.embed_query`` does (full stack)."""
 
     def __init__(self, folder: Path, encoder: Path, backend: str, pipeline: Pipeline) -> None:
-        from concurrent.futures import ThreadPoolExecutor
-
         from tokenizers import Tokenizer
 
         self.backend = backend
         self.pipeline = pipeline
-        # The runtime reads the weights without the GIL while the tokenizer is built here: both at once.
-        with ThreadPoolExecutor(1, thread_name_prefix="rag-encoder-weights") as pool:
-            run = pool.submit(runner, encoder)
-            self._tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
-            self._tokenizer.no_padding()
-            self._tokenizer.enable_truncation(pipeline.max_length)
-            self._run = run.result()
+        self._tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
+        self._tokenizer.no_padding()
+        self._tokenizer.enable_truncation(pipeline.max_length)
+        self._run = runner(encoder)
         table = encoder.parent / WORD_EMBEDDINGS
         # the word vectors of a question's tokens, read from the memory-mapped table; None: the graph takes ids
         self._words = np.load(table, mmap_mode="r") if table.is_file() else None
@@ -131,8 +128,7 @@ def exported_backend(backend: str) -> str:
 def preload(settings: Settings) -> None:
     """Start loading the question encoder the settings will search with, in a background thread, so that
     it loads while the process imports the rest (``rag ask``, ``rag serve``); nothing when they use none."""
-    dense = settings.dense_weight or settings.dense_weight_other_language
-    if settings.query_encoder == "light" and dense:
+    if settings.query_encoder == "light" and settings.searches_dense:
         _loading(settings.embedding_model, settings.embedding_backend, settings.embedding_export_dir)
 
 
@@ -157,22 +153,29 @@ def _loading(model_name: str, backend: str, export_dir: Path | None) -> Future[Q
         return _LOADS[key]
 
 
-def _load(model_name: str, backend: str, export_dir: Path | None) -> QueryEncoder | None:
+def _plan(model_name: str, backend: str, export_dir: Path | None) -> tuple[Path, Pipeline, Path, str] | None:
+    """The model folder, its pipeline, the exported file the light encoder runs and its kind; None when this
+    model or back-end is left to the full stack (its runtime missing, a pipeline not reproduced here)."""
     from rag.indexing.models import ModelUnavailableError, default_export_dir, export_path, resolve_model_path
 
-    export_dir = export_dir or default_export_dir()
     exported = exported_backend(backend)
     if exported not in _RUNTIME or importlib.util.find_spec(_RUNTIME[exported]) is None:
         return None
+    export_dir = export_dir or default_export_dir()
     try:
         folder = resolve_model_path(model_name, export_dir)
     except ModelUnavailableError:
         return None
     pipeline = read_pipeline(folder)
-    encoder = export_path(folder, exported, export_dir)
-    if pipeline is None or not encoder.is_file():
+    return None if pipeline is None else (folder, pipeline, export_path(folder, exported, export_dir), exported)
+
+
+def _load(model_name: str, backend: str, export_dir: Path | None) -> QueryEncoder | None:
+    plan = _plan(model_name, backend, export_dir)
+    if plan is None or not plan[2].is_file():
         logger.info("questions are embedded with the full stack: %s has no light encoder", model_name)
         return None
+    folder, pipeline, encoder, exported = plan
     logger.info("questions are embedded with %s (%s)", encoder, exported)
     return QueryEncoder(folder, encoder, exported, pipeline)
 
@@ -188,16 +191,12 @@ def prepare(
     Called by the index build, which has the full stack; returns the exported file, or None when
     questions of this model will be embedded with the full stack.
     """
-    from rag.indexing.models import default_export_dir, export_encoder, export_path, resolve_model_path
+    from rag.indexing.models import default_export_dir, export_encoder
 
-    export_dir = export_dir or default_export_dir()
-    exported = exported_backend(backend)
-    if exported not in _RUNTIME or importlib.util.find_spec(_RUNTIME[exported]) is None:
+    plan = _plan(model_name, backend, export_dir)
+    if plan is None:
         return None
-    folder = resolve_model_path(model_name, export_dir)
-    if read_pipeline(folder) is None:
-        return None
-    target = export_path(folder, exported, export_dir)
+    folder, _, target, exported = plan
     if target.is_file():
         return target
     from rag.indexing.embeddings import LocalEmbeddings, load_embeddings
@@ -206,7 +205,7 @@ def prepare(
     if not isinstance(embeddings, LocalEmbeddings):  # a stand-in model (tests): nothing to export
         return None
     on_stage(f"Exporting the question encoder of {model_name} to {exported} (once)")
-    return export_encoder(embeddings.transformer(), folder, exported, export_dir)
+    return export_encoder(embeddings.transformer(), folder, exported, export_dir or default_export_dir())
 
 
 def in_background(load: Callable[[], T]) -> Future[T]:

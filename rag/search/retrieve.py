@@ -68,8 +68,7 @@ class ParagraphIndex:
             )
         # The question encoder and the language model load in background threads (most of their time is
         # spent outside the GIL: ONNX Runtime, LZMA) while the index files open here.
-        dense = settings.dense_weight or settings.dense_weight_other_language
-        self._encoder = in_background(self._load_encoder) if dense else None
+        self._encoder = in_background(self._load_encoder) if settings.searches_dense else None
         preload_language_model()
         self.vectors = np.load(home / self.manifest.vectors_file, mmap_mode="r")
         self.lexical = LexicalIndex.load(home / self.manifest.bm25_dir, len(self.manifest.entries))
