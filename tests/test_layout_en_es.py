@@ -448,3 +448,49 @@ def test_letters_in_russian_arabic_and_chinese(language: str, signature: str, ci
     assert document.paragraphs[3].label == signature
     assert document.paragraphs[-1].label == "1"
     assert document.paragraphs[-1].citation == citation
+
+
+@pytest.fixture(scope="module")
+def un_en_es_assistant(tmp_path_factory: pytest.TempPathFactory):
+    """An assistant over the four documents (BM25 only: fake vectors carry no meaning)."""
+    from langchain_core.embeddings import DeterministicFakeEmbedding
+
+    import rag.indexing.embeddings
+    from rag import Assistant
+    from rag.config import Settings
+    from rag.indexing.index import build_index
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(rag.indexing.embeddings, "load_embeddings", lambda name, *_: DeterministicFakeEmbedding(size=32))
+        for name, value in {
+            "RAG_CORPUS_DIR": str(UN_EN_ES),
+            "RAG_INDEX_DIR": str(tmp_path_factory.mktemp("un_en_es") / "index"),
+            "RAG_QUERY_ENCODER": "full",
+            "RAG_DENSE_WEIGHT": "0",
+            "RAG_DENSE_WEIGHT_OTHER_LANGUAGE": "0",
+        }.items():
+            patch.setenv(name, value)
+        build_index(Settings())
+        yield Assistant(Settings())
+
+
+def test_a_paragraph_that_introduces_a_list_is_quoted_with_its_sub_paragraphs(un_en_es_assistant) -> None:
+    answer = un_en_es_assistant.ask(
+        "¿A qué servicios tendrán acceso las víctimas de la trata, sin que ello dependa de su cooperación "
+        "con las autoridades?"
+    )
+    quoted = [citation.para_id.rsplit("/", 1)[1] for citation in answer.citations]
+    assert quoted[:5] == ["6", "6-a", "6-b", "6-c", "6-d"], answer.text
+    assert "Permisos de residencia temporal" in answer.text
+
+
+@pytest.mark.parametrize(
+    ("question", "label"),
+    [
+        ("¿Qué se propone en el apartado b) de la sección V del informe de 2024?", "12 b)"),
+        ("What does subparagraph (c) of paragraph 5 of the draft resolution ask of States parties?", "5 (c)"),
+    ],
+)
+def test_a_sub_paragraph_cited_by_its_mark_is_quoted(un_en_es_assistant, question: str, label: str) -> None:
+    answer = un_en_es_assistant.ask(question)
+    assert answer.citations and answer.citations[0].paragraph == label, (answer.text, answer.confidence)

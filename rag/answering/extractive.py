@@ -22,7 +22,7 @@ import math
 import re
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from typing import Protocol
 
@@ -53,6 +53,8 @@ _RELATIVE = 0.5
 _SAME_TOPIC = 0.8  # another paragraph's sentence must cover 80 % of what the best one covers (idf mass)
 _RANK_PENALTY = 0.3  # a sentence's score is divided by 1 + 0.3 × its paragraph's rank
 _EARLIER_TURNS = 0.25  # in a follow-up, a word of the earlier turns only counts a quarter
+_MAX_ITEMS = 8  # sub-paragraphs quoted after the paragraph that introduces them
+_INTRODUCES_LIST = (":", "：")
 _LABELLED_WORDS = 4  # a label heads a paragraph of at least four words after it
 _LEAD_LABEL = re.compile(r"^(?:[^:.;«»]{2,100}? : )+")
 # A question about a reference is answered by the footnote the quoted paragraph calls ("Sous quelle cote…").
@@ -235,6 +237,9 @@ def extractive_answer(
     asked = last_turn or question
     found, own, features = evidence(question, language, hits, vocabulary, last_turn)
     decision = decide(calibration, features)
+    if decision.verdict == "abstain" and hits and hits[0].cited:
+        # the paragraph the question designates by its number or mark exists: it is shown, marked as weak
+        decision = replace(decision, verdict="weak")
     # the question rules run first: when they abstain, they say what the documents do not speak of
     answer = _answer(question, language, hits, vocabulary, found, own, asked, related, question_rules)
     if decision.verdict == "abstain" and not answer.abstained:
@@ -259,7 +264,7 @@ def _answer(
 ) -> Answer:
     """The quotes that answer a question the evidence supports, or an abstention by the question rules."""
     if hits and hits[0].cited:  # "que dit le paragraphe 16 ?": quote the paragraph designated
-        return _quote_best(hits, language, question)
+        return _quote_best(hits, language, question, related)
     texts = [f"{hit.entry.text} {hit.entry.citation} {hit.entry.doc_title} {hit.entry.doc_date or ''}" for hit in hits]
     rules = question_rules and has_question_rules(language, hits)
     meets: Callable[[str], bool] = lambda text: True  # noqa: E731
@@ -289,7 +294,7 @@ def _answer(
     if not candidates and hits and not bridged(language, hits[0].entry.language):
         # a question in another language shares no word with the paragraphs: the embedding found the
         # best one, which is quoted from its start (whether to answer is the calibrated decision's)
-        return _quote_best(hits, language, question)
+        return _quote_best(hits, language, question, related)
     if not candidates:
         return _abstain(question, language)
     chosen = [candidates[0]]
@@ -306,8 +311,24 @@ def _answer(
     if related is not None:
         hits, added = _related_paragraphs(asked, found, chosen, hits, related, vocabulary)
         chosen += added
-    chosen.sort(key=lambda c: (c.rank, hits[c.rank].entry.text.find(c.sentence)))
+    chosen.sort(key=_reading_order(chosen, hits))
     return _quote([(c.rank, c.sentence) for c in chosen], hits, language, question)
+
+
+def _reading_order(chosen: list[Candidate], hits: list[Hit]) -> Callable[[Candidate], tuple[int, int, int]]:
+    """The order quotes are given in: by their paragraph's rank, and a sub-paragraph right after the
+    paragraph that introduces it ("…tengan acceso a:" then "a) Alojamiento seguro…"), in the text's order."""
+    rank_of: dict[str, int] = {}
+    for c in chosen:
+        para_id = hits[c.rank].entry.para_id
+        rank_of[para_id] = min(rank_of.get(para_id, c.rank), c.rank)
+
+    def key(c: Candidate) -> tuple[int, int, int]:
+        entry = hits[c.rank].entry
+        anchor = min(rank_of.get(entry.para_id.rpartition("-")[0], c.rank), c.rank)
+        return anchor, entry.lines[0], entry.text.find(c.sentence)
+
+    return key
 
 
 def _continuations(chosen: list[Candidate], hits: list[Hit]) -> list[Candidate]:
@@ -334,6 +355,8 @@ class Related(Protocol):
 
     def notes_called(self, entry: Entry) -> list[Entry]: ...
 
+    def items(self, entry: Entry) -> list[Entry]: ...
+
     def signatures(self, entry: Entry) -> list[Entry]: ...
 
 
@@ -345,17 +368,19 @@ def _related_paragraphs(
     related: Related,
     vocabulary: Vocabulary,
 ) -> tuple[list[Hit], list[Candidate]]:
-    """What the quoted paragraphs point to and the question asks for: the footnotes they call, when
-    it asks for a reference ("Sous quelle cote…", "À quel document renvoie la note…") or shares a word
-    rarer than average with the note; the signature of their covering letter, when it asks who sent or
-    signed it ("Qui l'a transmise ?"). Returns the hits with those paragraphs added after them, and a
-    candidate quoting each whole."""
+    """What the quoted paragraphs point to and the question asks for: the sub-paragraphs of one that
+    introduces a list ("…tengan acceso, …, a:" is followed by "a) Alojamiento seguro…", "b) …"); the
+    footnotes they call, when it asks for a reference ("Sous quelle cote…", "À quel document renvoie la
+    note…") or shares a word rarer than average with the note; the signature of their covering letter,
+    when it asks who sent or signed it ("Qui l'a transmise ?"). Returns the hits with those paragraphs
+    added after them, and a candidate quoting each whole."""
     wants_reference = bool(_ASKS_REFERENCE.search(question))
     wants_sender = bool(_ASKS_SENDER.search(question))
     ranks = list(dict.fromkeys(c.rank for c in chosen))  # the quoted paragraphs, best first
     quoted = {hits[rank].entry.para_id for rank in ranks}
     added: list[Hit] = []
     for rank in ranks:
+        added += _list_items(hits[rank].entry, related, quoted)
         for note in related.notes_called(hits[rank].entry):
             shared = found.terms.get(note.language, frozenset()) & set(tokenize([note.text], note.language)[0])
             telling = {t for t in shared if vocabulary.weight(t) > vocabulary.average}
@@ -369,6 +394,15 @@ def _related_paragraphs(
         added.append(Hit(signed[0], 0.0))
     found = [Candidate(0.0, len(hits) + i, hit.entry.text, frozenset(), frozenset()) for i, hit in enumerate(added)]
     return [*hits, *added], found
+
+
+def _list_items(entry: Entry, related: Related, quoted: set[str]) -> list[Hit]:
+    """The sub-paragraphs of a paragraph that introduces them with a colon, not yet quoted (added to ``quoted``)."""
+    if not entry.text.rstrip().endswith(_INTRODUCES_LIST):
+        return []
+    items = [item for item in related.items(entry)[:_MAX_ITEMS] if item.para_id not in quoted]
+    quoted.update(item.para_id for item in items)
+    return [Hit(item, 0.0) for item in items]
 
 
 def has_question_rules(language: str, hits: list[Hit]) -> bool:
@@ -416,10 +450,15 @@ def _abstain(question: str, language: str, missing: str | None = None, reason: s
     return Answer(text=text, abstained=True, language=language, standalone_question=question)
 
 
-def _quote_best(hits: list[Hit], language: str, question: str) -> Answer:
-    """The answer quoting the best paragraph from its start (up to three sentences)."""
-    quotes = sentences(hits[0].entry.text, hits[0].entry.language)[:_MAX_QUOTES]
-    return _quote([(0, part) for part in quotes], hits, language, question)
+def _quote_best(hits: list[Hit], language: str, question: str, related: Related | None) -> Answer:
+    """The answer quoting the best paragraph from its start (up to three sentences), and the
+    sub-paragraphs it introduces."""
+    quotes = [(0, part) for part in sentences(hits[0].entry.text, hits[0].entry.language)[:_MAX_QUOTES]]
+    if related is not None:
+        items = _list_items(hits[0].entry, related, {hit.entry.para_id for hit in hits[:1]})
+        quotes += [(len(hits) + i, item.entry.text) for i, item in enumerate(items)]
+        hits = [*hits, *items]
+    return _quote(quotes, hits, language, question)
 
 
 def _quote(chosen: list[tuple[int, str]], hits: list[Hit], language: str, question: str) -> Answer:

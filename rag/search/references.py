@@ -26,6 +26,8 @@ _TITLE = words_pattern("title")
 _ANY_NOTE = words_pattern("any_note")
 _PARTS = part_patterns()
 _ORDINALS = ordinal_numbers()
+# A sub-paragraph is cited by its mark in every language: "apartado b)", "subparagraph (b)", "пункт 5 (a)".
+_ITEM = re.compile(r"(?<![^\s«\"'“(])\(?([a-z]|[ivx]{2,4})\)(?=[\s,.;:?!»\"'”]|$)")
 # A note's label ends with its number, in any language: "note 1", "footnote 1", "nota *".
 _NOTE_NUMBER = re.compile(r"(?:\d{1,2}|\*{1,3})$")
 
@@ -54,6 +56,7 @@ class Reference:
     any_note: bool = False  # "la note de bas de page de la Déclaration", no number
     part: str | None = None  # a role: "operative", "preamble" or "letter"
     title: bool = False  # "l'intitulé de la section IV": its heading
+    item: str | None = None  # a sub-paragraph's mark: "b" for "apartado b)"
 
     @property
     def empty(self) -> bool:
@@ -77,6 +80,7 @@ def parse_reference(question: str) -> Reference:
         any_note=note is None and bool(_ANY_NOTE.search(question)),
         part=part,
         title=bool(_TITLE.search(question)),
+        item=next(iter(_ITEM.findall(question)), None),
     )
 
 
@@ -92,6 +96,12 @@ def matches(entry: Entry, reference: Reference) -> bool:
         return False
     if reference.section and not entry.section.startswith(f"{reference.section}. "):
         return False
+    if reference.item is not None:
+        # "12 b)" or "5 (b)", of the paragraph the question numbers if it numbers one
+        number = label.partition(" ")[0] if " " in label else ""
+        return bool(re.search(rf"\(?{reference.item}\)$", label)) and (
+            reference.paragraph is None or number == str(reference.paragraph)
+        )
     if reference.paragraph is not None and reference.alinea is not None:
         return label in _labels("continued", n=reference.paragraph, k=reference.alinea)
     if reference.paragraph is not None and reference.part == PREAMBLE:

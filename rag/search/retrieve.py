@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from collections import Counter
 from dataclasses import dataclass
 from typing import Literal
@@ -23,6 +24,8 @@ logger = logging.getLogger(__name__)
 Mode = Literal["hybrid", "dense", "bm25"]
 # Titles, headings and date lines name things but rarely answer; the reference matcher finds them.
 _NOT_CONTENT = {"title", "heading", "date"}
+# The label of a sub-paragraph ends with its mark: "6 a)", "5 (a)", "12 (ii)".
+_ITEM_MARK = re.compile(r"\(?(?:[a-z]|[ivx]{2,4})\)$")
 
 
 @dataclass(frozen=True)
@@ -78,13 +81,21 @@ class ParagraphIndex:
         counts = Counter(entry.language for entry in self.manifest.entries)
         self.languages = tuple(language for language, _ in counts.most_common())
         self._signatures: dict[str, list[Entry]] = {}
+        self._items: dict[str, list[Entry]] = {}
         for entry in self.manifest.entries:
             if entry.kind == "signature":
                 self._signatures.setdefault(entry.doc_id, []).append(entry)
+            parent = entry.para_id.rpartition("-")[0]
+            if parent in self.by_id and _ITEM_MARK.search(entry.paragraph):
+                self._items.setdefault(parent, []).append(entry)
 
     def notes_called(self, entry: Entry) -> list[Entry]:
         """The footnotes a paragraph calls ("…dont la Déclaration de Vienne est le fruit³")."""
         return [self.by_id[para_id] for para_id in entry.notes if para_id in self.by_id]
+
+    def items(self, entry: Entry) -> list[Entry]:
+        """The lettered sub-paragraphs of a paragraph ("6 a)", "6 b)"… of paragraph 6), in order."""
+        return self._items.get(entry.para_id, [])
 
     def signatures(self, entry: Entry) -> list[Entry]:
         """The signature of the letter that covers a paragraph's document (none without a letter)."""
