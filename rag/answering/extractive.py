@@ -6,8 +6,11 @@ the question's informative vocabulary (idf-weighted stems, in the paragraph's
 language) it contains, the words of its citation and of a label heading its
 paragraph counting a quarter. The best sentences, up to three and from more than
 one paragraph when the answer is spread over several, are quoted, each with its
-marker. A question in another language than the paragraphs may share no word with
-them: the best paragraph (found by the embedding) is then quoted from its start.
+marker. A question in a language the paragraphs cannot be read in lexically shares
+little more than numbers and names with them: its three sentences are then those of
+the best two paragraphs whose embeddings are nearest the question's (without an
+embedding model, the best paragraph is quoted from its start). A paragraph that
+introduces a list with a colon is quoted with its lettered sub-paragraphs.
 
 It abstains when the evidence does not support an answer (``rag.answering.abstention``: a
 calibrated decision over the support the paragraphs give, their similarity to the
@@ -53,6 +56,10 @@ _RELATIVE = 0.5
 _SAME_TOPIC = 0.8  # another paragraph's sentence must cover 80 % of what the best one covers (idf mass)
 _RANK_PENALTY = 0.3  # a sentence's score is divided by 1 + 0.3 × its paragraph's rank
 _EARLIER_TURNS = 0.25  # in a follow-up, a word of the earlier turns only counts a quarter
+# In another language than the paragraphs', sentences are chosen among those of the best two paragraphs
+# by the cosine of their embedding with the question's, less 0.01 for the second paragraph's.
+_SIMILAR_PARAGRAPHS = 2
+_SIMILAR_RANK_PENALTY = 0.01
 _MAX_ITEMS = 8  # sub-paragraphs quoted after the paragraph that introduces them
 _INTRODUCES_LIST = (":", "：")
 _LABELLED_WORDS = 4  # a label heads a paragraph of at least four words after it
@@ -291,22 +298,19 @@ def _answer(
     candidates = [
         c for c in candidates if c.score >= _RELATIVE * best and (not rules or answers_the_type(asked, c.sentence))
     ]
-    if not candidates and hits and not bridged(language, hits[0].entry.language):
-        # a question in another language shares no word with the paragraphs: the embedding found the
-        # best one, which is quoted from its start (whether to answer is the calibrated decision's)
+    other_language = bool(hits) and not bridged(language, hits[0].entry.language)
+    if other_language and (similar := _most_similar(asked, hits, related)):
+        # a question in a language the paragraphs cannot be read in lexically shares little more than
+        # numbers and names with them: its sentences are the ones whose embedding is nearest
+        chosen = similar
+    elif other_language and not candidates:
+        # no embedding to compare sentences with: the embedding found the best paragraph, quoted from its
+        # start (whether to answer is the calibrated decision's)
         return _quote_best(hits, language, question, related)
-    if not candidates:
+    elif not candidates:
         return _abstain(question, language)
-    chosen = [candidates[0]]
-    covered = set(candidates[0].matched)
-    for candidate in candidates[1:]:
-        if len(chosen) == _MAX_QUOTES:
-            break
-        # another paragraph's sentence about what the best one is about ("la lettre de la Turquie")
-        same_topic = mass(candidates[0].about & candidate.about) >= _SAME_TOPIC * mass(candidates[0].about)
-        if candidate.matched - covered or (same_topic and all(candidate.rank != c.rank for c in chosen)):
-            chosen.append(candidate)
-            covered |= candidate.matched
+    else:
+        chosen = _best_sentences(candidates, mass)
     chosen += _continuations(chosen, hits)
     if related is not None:
         hits, added = _related_paragraphs(asked, found, chosen, hits, related, vocabulary)
@@ -329,6 +333,42 @@ def _reading_order(chosen: list[Candidate], hits: list[Hit]) -> Callable[[Candid
         return anchor, entry.lines[0], entry.text.find(c.sentence)
 
     return key
+
+
+def _best_sentences(candidates: list[Candidate], mass: Callable[[frozenset[str]], float]) -> list[Candidate]:
+    """The best sentence, and up to two more that add some of the question's words or, in another
+    paragraph, are about what the best one is about ("la lettre de la Turquie")."""
+    chosen = [candidates[0]]
+    covered = set(candidates[0].matched)
+    for candidate in candidates[1:]:
+        if len(chosen) == _MAX_QUOTES:
+            break
+        same_topic = mass(candidates[0].about & candidate.about) >= _SAME_TOPIC * mass(candidates[0].about)
+        if candidate.matched - covered or (same_topic and all(candidate.rank != c.rank for c in chosen)):
+            chosen.append(candidate)
+            covered |= candidate.matched
+    return chosen
+
+
+def _most_similar(question: str, hits: list[Hit], related: Related | None) -> list[Candidate]:
+    """The three sentences of the best two paragraphs whose embeddings are nearest the question's (none
+    without an embedding model: ``Related.similarities`` gives None)."""
+    pool = [
+        (rank, sentence)
+        for rank, hit in enumerate(hits[:_SIMILAR_PARAGRAPHS])
+        for sentence in sentences(hit.entry.text, hit.entry.language)
+    ]
+    scores = related.similarities(question, [sentence for _, sentence in pool]) if related and pool else None
+    if scores is None:
+        return []
+    scored = sorted(
+        (
+            Candidate(score - _SIMILAR_RANK_PENALTY * rank, rank, sentence, frozenset(), frozenset())
+            for (rank, sentence), score in zip(pool, scores, strict=True)
+        ),
+        key=lambda candidate: -candidate.score,
+    )
+    return scored[:_MAX_QUOTES]
 
 
 def _continuations(chosen: list[Candidate], hits: list[Hit]) -> list[Candidate]:
@@ -356,6 +396,8 @@ class Related(Protocol):
     def notes_called(self, entry: Entry) -> list[Entry]: ...
 
     def items(self, entry: Entry) -> list[Entry]: ...
+
+    def similarities(self, question: str, texts: list[str]) -> list[float] | None: ...
 
     def signatures(self, entry: Entry) -> list[Entry]: ...
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 from collections import Counter
@@ -72,6 +73,7 @@ class ParagraphIndex:
         # The question encoder and the language model load in background threads (most of their time is
         # spent outside the GIL: ONNX Runtime, LZMA) while the index files open here.
         self._encoder = in_background(self._load_encoder) if settings.searches_dense else None
+        self._vector = functools.lru_cache(maxsize=4096)(self._embed)
         preload_language_model()
         self.vectors = np.load(home / self.manifest.vectors_file, mmap_mode="r")
         self.lexical = LexicalIndex.load(home / self.manifest.bm25_dir, len(self.manifest.entries))
@@ -96,6 +98,19 @@ class ParagraphIndex:
     def items(self, entry: Entry) -> list[Entry]:
         """The lettered sub-paragraphs of a paragraph ("6 a)", "6 b)"… of paragraph 6), in order."""
         return self._items.get(entry.para_id, [])
+
+    def similarities(self, question: str, texts: list[str]) -> list[float] | None:
+        """The cosine of each text's embedding with the question's, both embedded as queries (the
+        symmetric use of a model such as e5); None when the settings give the embeddings no weight."""
+        if not self.settings.searches_dense:
+            return None
+        question_vector = self._vector(question)
+        return [float(question_vector @ self._vector(text)) for text in texts]
+
+    def _embed(self, text: str) -> np.ndarray:
+        """A text embedded as a question, L2-normalised (``_vector`` keeps the last few thousand)."""
+        vector = np.asarray(self.embeddings.embed_query(text), dtype=np.float32)
+        return vector / max(float(np.linalg.norm(vector)), 1e-12)
 
     def signatures(self, entry: Entry) -> list[Entry]:
         """The signature of the letter that covers a paragraph's document (none without a letter)."""
@@ -141,13 +156,12 @@ class ParagraphIndex:
         pool = np.arange(len(self.manifest.entries)) if allowed is None else np.asarray(allowed, dtype=np.int64)
         if not len(pool):
             return []
-        vector = np.asarray(self.embeddings.embed_query(question), dtype=np.float32)
+        vector = self._vector(question)
         if vector.shape != self.vectors.shape[1:]:
             raise RagIndexError(
                 f"Questions are embedded in {vector.shape[0]} dimensions and the index in {self.vectors.shape[1]}: "
                 "it was built with another model. Run `rag index`."
             )
-        vector /= max(float(np.linalg.norm(vector)), 1e-12)
         similarities = (self.vectors if allowed is None else self.vectors[pool]) @ vector
         best = np.argsort(-similarities, kind="stable")[:n]
         return [(int(pool[i]), float(similarities[i])) for i in best]
