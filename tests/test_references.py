@@ -32,6 +32,9 @@ from rag.search.references import Reference, parse_reference
         ("¿Qué trata la sección II?", Reference(section="II")),
         ("Quel est l'intitulé de la section IV ?", Reference(section="IV", title=True)),
         ("Que disent les notes de bas de page de la Déclaration ?", Reference(any_note=True)),
+        ("¿Qué se propone en el apartado b) de la sección V?", Reference(section="V", item="b")),
+        ("What does subparagraph (c) of paragraph 5 require?", Reference(paragraph=5, item="c")),
+        ("Что говорится в подпункте (ii)?", Reference(item="ii")),
     ],
 )
 def test_references_are_read_in_every_language(question: str, expected: Reference) -> None:
@@ -46,6 +49,7 @@ def test_references_are_read_in_every_language(question: str, expected: Referenc
         "¿Quién firmó la carta de México?",
         "Welche Staaten nahmen an dem Seminar in Oslo teil?",
         "Roman numerals in lower case are words: the section vi of nothing",
+        "Who (in the Secretariat) drafted the report?",
     ],
 )
 def test_questions_without_a_reference_point_nowhere(question: str) -> None:
@@ -81,3 +85,18 @@ def test_follow_ups_are_recognised_in_every_language(turn: str) -> None:
 )
 def test_questions_that_stand_alone_are_searched_alone(turn: str) -> None:
     assert not needs_context(turn)
+
+
+def test_a_document_is_named_by_its_rarest_words_not_by_a_long_glossary_reading() -> None:
+    """The English "UNODC" is read in French as the eight words of the Office's name, which a French document's title
+    holds: it counts as one word of the question, not as six, and "Oslo Declaration" names the Oslo one."""
+    from conftest import CORPUS, DATA
+    from rag.config import Settings
+    from rag.indexing.index import entries_for
+    from rag.ingest.corpus import load_corpus
+    from rag.search.references import DocumentNames
+
+    documents = [*load_corpus(CORPUS), *load_corpus(DATA / "un_en_es")]
+    names = DocumentNames(entries_for(documents, Settings()))
+    named = names.named("What is UNODC asked to do in paragraph 7 of the Oslo Declaration?", "en")
+    assert named == {"2023-05-10_letter_norway_oslo_workshop_declaration"}

@@ -11,7 +11,7 @@ import numpy as np
 import stopwordsiso
 
 from rag.indexing.bm25s_import import bm25s
-from rag.languages.language import stems, to_french_terms
+from rag.languages.language import glossary_terms, stems
 
 # NLTK's lists as bm25s ships them, where it has one; stopwords-iso's for the other languages.
 _BM25S_STOPWORDS = {
@@ -63,8 +63,13 @@ def tokenize_each(texts: Iterable[str], languages: Iterable[str]) -> list[list[s
     return tokens
 
 
-# The language pairs a glossary bridges: a question in the first is read in the second's words.
-_GLOSSARIES = {("en", "fr"): to_french_terms}
+def _english_as_french(question: str) -> list[str]:
+    found, rest = glossary_terms(question)
+    return [*found, *rest]
+
+
+# The language pairs a glossary bridges: a question in the first is read in the second's words, term by term.
+_GLOSSARIES = {("en", "fr"): _english_as_french}
 
 
 def bridged(language: str, target: str) -> bool:
@@ -80,9 +85,18 @@ def read_as(question: str, language: str, target: str) -> str:
     if target == language:
         return question
     if (language, target) in _GLOSSARIES:
-        return _GLOSSARIES[language, target](question)
+        return " ".join(_GLOSSARIES[language, target](question))
     own = stopwords(language)
     return " ".join(word for word in re.findall(r"[\w'’-]+", question) if word.lower() not in own)
+
+
+def query_terms(question: str, language: str, target: str) -> list[list[str]]:
+    """The tokens of ``read_as``, grouped by the question's terms: one token each, but a glossary
+    term's reading is one group ("UNODC" → the tokens of "office des nations unies contre la drogue et
+    le crime"), so that it can weigh as one word of the question (``references.DocumentNames``)."""
+    if (language, target) in _GLOSSARIES:
+        return [tokens for tokens in tokenize(_GLOSSARIES[language, target](question), target) if tokens]
+    return [[token] for token in tokenize([read_as(question, language, target)], target)[0]]
 
 
 class LexicalIndex:

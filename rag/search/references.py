@@ -14,7 +14,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from rag.indexing.index import Entry
-from rag.indexing.lexical import read_as, tokenize
+from rag.indexing.lexical import query_terms, tokenize
 from rag.languages.layout import LAYOUTS, PREAMBLE, section_role
 from rag.languages.question_words import kind_names, ordinal_numbers, part_patterns, reference_pattern, words_pattern
 
@@ -142,12 +142,20 @@ class DocumentNames:
         self.idf = {token: math.log((total + 1) / count) for token, count in frequency.items()}
 
     def scores(self, question: str, language: str) -> dict[str, float]:
-        """Score of each document's name against the question (0 when it names nothing of it)."""
+        """Score of each document's name against the question (0 when it names nothing of it): each
+        term of the question counts once, by its rarest word the name uses, however many words its
+        reading in the name's language has ("UNODC" read as "office des nations unies contre la drogue et
+        le crime" weighs no more than "Oslo")."""
         scores = {}
         for doc_id in self.doc_ids:
             target = self.languages[doc_id]
-            asked = set(tokenize([f"{read_as(question, language, target)} {question}"], target)[0])
-            scores[doc_id] = sum(self.idf[t] for t in asked & self.tokens[doc_id])
+            counted: set[str] = set()
+            score = 0.0
+            for tokens in [*query_terms(question, language, target), *query_terms(question, target, target)]:
+                named = set(tokens) & self.tokens[doc_id] - counted
+                score += max((self.idf[token] for token in named), default=0.0)
+                counted |= set(tokens)
+            scores[doc_id] = score
         return scores
 
     def named(self, question: str, language: str) -> set[str]:
