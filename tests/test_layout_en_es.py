@@ -243,8 +243,8 @@ def test_headings_and_sections(docs: dict[str, Document]) -> None:
     assert summary.citation == "Informe del Secretario General (A/79/143), Resumen, párrafo 1"
     assert labelled(informe, "8").citation == "Informe del Secretario General (A/79/143), párrafo 8"
     sponsors = labelled(docs["resolution"], "sponsors")
-    assert (sponsors.kind, sponsors.text) == (
-        "heading",
+    assert (sponsors.kind, sponsors.text) == (  # who submits the draft: content, not a heading
+        "sponsors",
         "Costa Rica, Ghana, Indonesia, Norway and Peru: draft resolution",
     )
 

@@ -53,7 +53,8 @@ class Paragraph:
         doc_id: the document's identifier.
         section: the part of the document ("" when it has none).
         label: the document's own label (``16``, ``alinéa 4``, ``note 1``…).
-        kind: ``title``, ``heading``, ``date``, ``signature``, ``note``, ``masthead`` or ``paragraph``.
+        kind: ``title``, ``heading``, ``date``, ``signature``, ``note``, ``masthead``, ``sponsors`` (who
+            submits a draft resolution) or ``paragraph``.
         text: cleaned text (lines joined, OCR repaired, note calls removed).
         raw: the source lines joined, untouched otherwise.
         lines: first and last source line (1-based, inclusive).

@@ -114,7 +114,7 @@ class _Labeller:
             self._enter(text, "body")
             return Labelled(block, text, self.words["heading"], "heading")
         if SPONSORS_LINE.search(text) and is_heading(text):
-            return Labelled(block, self.section, self.words["sponsors"], "heading")
+            return Labelled(block, self.section, self.words["sponsors"], "sponsors")
         if _REPORT_SUBTITLE.match(text):
             return Labelled(block, self.section, self.words["subtitle"], "title")
         if SUMMARY_HEADING.match(text):
