@@ -11,7 +11,7 @@ import numpy as np
 import stopwordsiso
 
 from rag.indexing.bm25s_import import bm25s
-from rag.languages.language import glossary_terms, stems
+from rag.languages.language import french_terms, stems
 
 # NLTK's lists as bm25s ships them, where it has one; stopwords-iso's for the other languages.
 _BM25S_STOPWORDS = {
@@ -63,13 +63,8 @@ def tokenize_each(texts: Iterable[str], languages: Iterable[str]) -> list[list[s
     return tokens
 
 
-def _english_as_french(question: str) -> list[str]:
-    found, rest = glossary_terms(question)
-    return [*found, *rest]
-
-
 # The language pairs a glossary bridges: a question in the first is read in the second's words, term by term.
-_GLOSSARIES = {("en", "fr"): _english_as_french}
+_GLOSSARIES = {("en", "fr"): french_terms}
 
 
 def bridged(language: str, target: str) -> bool:

@@ -25,7 +25,8 @@ _NOTE_START = re.compile(r"^\s*(\d{1,2}|\*{1,3})\s+(?=\S)")
 _UNSEPARATED_NOTE = re.compile(r"^(\d{1,2})\s+[A-ZÀ-Ý]")
 _LIST_ITEM = re.compile(r"^[-–•]\s")
 # A sub-paragraph's mark: "(a)", "b)", "(ii)".
-SUBPARAGRAPH = re.compile(r"^(\(?(?:[a-z]|[ivx]{2,4})\))\s+\S")
+SUBPARAGRAPH_MARK = r"\(?(?:[a-z]|[ivx]{2,4})\)"
+SUBPARAGRAPH = re.compile(rf"^({SUBPARAGRAPH_MARK})\s+\S")
 _TERMINAL = (".", ";", ":", "!", "?", "。", "；", "：", "！", "？", "؛", "؟")
 _LONE_CONJUNCTIONS = {"ET", "OU", "ET/OU"}
 

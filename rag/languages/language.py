@@ -284,11 +284,16 @@ def _number_forms(word: str) -> list[str]:
     return [word[:-1] + "ies", word + "s", word + "es"] if word.endswith("y") else [word + "s", word + "es"]
 
 
-def to_french_terms(question: str) -> str:
-    """Replace the English terms of a question by their French equivalents (``glossary_terms``);
-    words the glossary does not know are kept (names and numbers match as they are)."""
+def french_terms(question: str) -> list[str]:
+    """The English terms of a question replaced by their French equivalents (``glossary_terms``), one
+    string per term; words the glossary does not know are kept (names and numbers match as they are)."""
     found, rest = glossary_terms(question)
-    return " ".join([*found, *rest])
+    return [*found, *rest]
+
+
+def to_french_terms(question: str) -> str:
+    """``french_terms`` as one text."""
+    return " ".join(french_terms(question))
 
 
 # Capitalised words that do not open the text or a sentence, with "de"/"of"/"the" inside: proper names.

@@ -15,6 +15,7 @@ from rag.config import Settings
 from rag.indexing.index import Entry, IndexMissingError, Manifest, RagIndexError, read_manifest
 from rag.indexing.lexical import LexicalIndex, read_as
 from rag.indexing.query_encoder import in_background
+from rag.ingest.paragraphs import SUBPARAGRAPH_MARK
 from rag.ingest.textfix import valid_text
 from rag.languages.language import detect_language
 from rag.languages.language import preload as preload_language_model
@@ -26,7 +27,7 @@ Mode = Literal["hybrid", "dense", "bm25"]
 # Titles, headings and date lines name things but rarely answer; the reference matcher finds them.
 _NOT_CONTENT = {"title", "heading", "date"}
 # The label of a sub-paragraph ends with its mark: "6 a)", "5 (a)", "12 (ii)".
-_ITEM_MARK = re.compile(r"\(?(?:[a-z]|[ivx]{2,4})\)$")
+_ITEM_MARK = re.compile(rf"{SUBPARAGRAPH_MARK}$")
 
 
 @dataclass(frozen=True)
