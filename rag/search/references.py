@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from rag.indexing.index import Entry
 from rag.indexing.lexical import query_terms, tokenize
+from rag.ingest.paragraphs import SUBPARAGRAPH_MARK
 from rag.languages.layout import LAYOUTS, PREAMBLE, section_role
 from rag.languages.question_words import kind_names, ordinal_numbers, part_patterns, reference_pattern, words_pattern
 
@@ -27,7 +28,7 @@ _ANY_NOTE = words_pattern("any_note")
 _PARTS = part_patterns()
 _ORDINALS = ordinal_numbers()
 # A sub-paragraph is cited by its mark in every language: "apartado b)", "subparagraph (b)", "пункт 5 (a)".
-_ITEM = re.compile(r"(?<![^\s«\"'“(])\(?([a-z]|[ivx]{2,4})\)(?=[\s,.;:?!»\"'”]|$)")
+_ITEM = re.compile(rf"(?<![^\s«\"'“(])({SUBPARAGRAPH_MARK})(?=[\s,.;:?!»\"'”]|$)")
 # A note's label ends with its number, in any language: "note 1", "footnote 1", "nota *".
 _NOTE_NUMBER = re.compile(r"(?:\d{1,2}|\*{1,3})$")
 
@@ -80,7 +81,7 @@ def parse_reference(question: str) -> Reference:
         any_note=note is None and bool(_ANY_NOTE.search(question)),
         part=part,
         title=bool(_TITLE.search(question)),
-        item=next(iter(_ITEM.findall(question)), None),
+        item=next((mark.strip("()") for mark in _ITEM.findall(question)), None),
     )
 
 
